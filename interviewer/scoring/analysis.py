@@ -1,0 +1,287 @@
+"""Deterministic answer analysis: which depth dimensions an answer shows, with the words that show it.
+
+It judges substance, not length or jargon. A sentence counts for a dimension only when it carries
+the thing itself: a number attached to a unit, an action the candidate took, a named alternative,
+an outcome next to a measure. Tool-name lists, platitudes, context-free numbers and instructions
+aimed at the grader are set aside before anything is counted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, Field
+
+from ..models import DIMENSIONS, Dimension
+from . import lexicon as lx
+from .concepts import concepts_of
+from .text import Sentence, clean_text, split_sentences, stem, words
+
+DEFAULT_MAX_CHARS = 6000
+HYPOTHETICAL_KINDS = {"design", "technical", "security", "ml", "walkthrough", "take-home"}
+_HYPOTHETICAL_Q = re.compile(
+    r"^\s*(?:how would|what would|design|imagine|suppose|say you|if you|you're|you are|"
+    r"walk me through how you would|how do you|how should)",
+    re.IGNORECASE,
+)
+# Stems too common in interview talk to show a shared subject on their own.
+_WEAK_STEMS = frozenset(
+    stem(w)
+    for w in "team work project system build design use user service code problem decision "
+    "company change people data day week month year".split()
+)
+_BROAD_CONCEPTS = {"code", "product", "team-lead", "strengths", "motivation", "feedback"}
+
+
+class DimensionFinding(BaseModel):
+    """One dimension's verdict: present or not, how strongly (0-1), and the words that show it."""
+
+    present: bool
+    strength: float = Field(ge=0, le=1)
+    evidence: list[str] = Field(default_factory=list)
+
+
+class AnswerAnalysis(BaseModel):
+    """What one answer to one question shows. Evidence strings are exact substrings of the answer."""
+
+    dimensions: dict[Dimension, DimensionFinding]
+    on_topic: bool
+    relevance: float
+    word_count: int
+    truncated: bool = False
+    evasive: bool = False
+    empty: bool = False
+    hypothetical: bool = False
+    steering: list[str] = Field(
+        default_factory=list, description="Instructions aimed at the grader."
+    )
+    tool_lists: list[str] = Field(
+        default_factory=list, description="Sentences that only list tools."
+    )
+    generic_ratio: float = 0.0
+    substance_sentences: int = 0
+
+    @property
+    def present(self) -> list[Dimension]:
+        return [d for d in DIMENSIONS if self.dimensions[d].present]
+
+    @property
+    def missing(self) -> list[Dimension]:
+        return [d for d in DIMENSIONS if not self.dimensions[d].present]
+
+
+@dataclass
+class _Tally:
+    strength: float = 0.0
+    evidence: list[tuple[float, str]] = field(default_factory=list)
+
+    def add(self, amount: float, quote: str) -> None:
+        self.strength += amount
+        self.evidence.append((amount, quote))
+
+    def finding(self, threshold: float = 0.5) -> DimensionFinding:
+        strength = min(1.0, round(self.strength, 3))
+        quotes = [q for _, q in sorted(self.evidence, key=lambda e: -e[0])]
+        unique = list(dict.fromkeys(quotes))[:3]
+        return DimensionFinding(present=strength >= threshold, strength=strength, evidence=unique)
+
+
+def _content_stems(tokens: list[str] | tuple[str, ...]) -> set[str]:
+    return {stem(t) for t in tokens if len(t) > 2 and t not in lx.STOPWORDS}
+
+
+def _is_tool_list(s: Sentence) -> bool:
+    tech = [w for w in s.words if w in lx.TECH_TERMS or w in lx.BUZZWORDS]
+    if len(tech) < 3:
+        return False
+    content = [w for w in s.words if w not in lx.STOPWORDS]
+    return len(tech) / max(1, len(content)) >= 0.4 or s.text.count(",") >= 3
+
+
+def _has_context(s: Sentence) -> bool:
+    """A sentence long enough to attach a number to something (not 'It was 40%.')."""
+    content = [w for w in s.words if w not in lx.STOPWORDS and not w[0].isdigit()]
+    return len(s.words) >= 6 and len(content) >= 3
+
+
+def _concrete(s: Sentence) -> float:
+    """How concrete one sentence is: 0 (generic) .. ~1.5 (numbers, names, anchors)."""
+    score = 0.0
+    if _has_context(s):
+        units = lx.NUMBER_WITH_UNIT.findall(s.text)
+        score += min(0.9, 0.45 * len(units))
+        if lx.FROM_TO.search(s.text):
+            score += 0.3
+    if lx.ANCHOR.search(s.text):
+        score += 0.4
+    if lx.NAMED_SYSTEM.search(s.text):
+        score += 0.3
+    tech = sum(1 for w in s.words if w in lx.TECH_TERMS)
+    if 0 < tech <= 2 and len(s.words) >= 6:
+        score += 0.25
+    if lx.PROPER_NOUN.search(s.text):
+        score += 0.2
+    return score
+
+
+def relevance_score(question: str, answer_tokens: list[str], topics: list[str] = ()) -> float:
+    """Shared subject between question and answer: shared stems plus shared concept groups."""
+    q_tokens = words(question) + [w for t in topics for w in words(t)]
+    q_stems = _content_stems(q_tokens)
+    a_stems = _content_stems(answer_tokens)
+    direct = sum(0.3 if s in _WEAK_STEMS else 1.0 for s in q_stems & a_stems)
+    shared = concepts_of(q_stems) & concepts_of(a_stems)
+    concept = sum(0.4 if c in _BROAD_CONCEPTS else 1.0 for c in shared)
+    return round(direct + concept, 3)
+
+
+def _judge_on_topic(relevance: float, content_words: int) -> bool:
+    if content_words < 12:  # too little to tell; short answers are judged on depth, not flagged
+        return True
+    return relevance >= 0.8
+
+
+def analyse_answer(
+    question: str,
+    answer: str,
+    *,
+    kind: str | None = None,
+    topics: list[str] | tuple[str, ...] = (),
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> AnswerAnalysis:
+    """Analyse one answer to one question. Pure and deterministic."""
+    text = clean_text(answer)
+    truncated = len(text) > max_chars
+    if truncated:
+        text = text[:max_chars]
+    hypothetical = (kind in HYPOTHETICAL_KINDS) if kind else bool(_HYPOTHETICAL_Q.search(question))
+    sentences = split_sentences(text)
+    tallies = {d: _Tally() for d in DIMENSIONS}
+    steering: list[str] = []
+    tool_lists: list[str] = []
+    kept: list[Sentence] = []
+    for s in sentences:
+        if lx.INJECTION.search(s.text):
+            steering.append(s.text)
+        elif _is_tool_list(s):
+            tool_lists.append(s.text)
+        else:
+            kept.append(s)
+    all_tokens = [w for s in kept for w in s.words]
+    word_count = len(words(text))
+    content_words = sum(1 for w in all_tokens if w not in lx.STOPWORDS)
+    empty = word_count == 0
+    evasive = not empty and content_words < 25 and bool(lx.EVASIVE.search(text))
+    relevance = relevance_score(question, all_tokens, list(topics))
+    on_topic = (not empty) and (not evasive) and _judge_on_topic(relevance, content_words)
+
+    generic = 0
+    substance = 0
+    for s in kept:
+        concrete = _concrete(s)
+        owned = bool(lx.OWNERSHIP.search(s.text))
+        hypo_owned = bool(lx.HYPOTHETICAL_OWNERSHIP.search(s.text))
+        alternative = bool(lx.REASON_ALTERNATIVE.search(s.text))
+        causal = bool(lx.REASON_CAUSAL.search(s.text))
+        outcome = bool(lx.OUTCOME.search(s.text))
+        platitude = bool(lx.PLATITUDE.search(s.text))
+        is_generic = (
+            concrete < 0.25 and not owned and (platitude or bool(lx.GENERIC_MODAL.search(s.text)))
+        )
+        if is_generic:
+            generic += 1
+        else:
+            substance += 1
+        if concrete > 0:
+            tallies["specificity"].add(min(concrete, 1.0) * 0.6, s.text)
+        if owned:
+            tallies["ownership"].add(0.55 if concrete >= 0.25 or not platitude else 0.3, s.text)
+        elif hypo_owned:
+            tallies["ownership"].add(0.45 if hypothetical else 0.2, s.text)
+        if alternative and not platitude:
+            tallies["reasoning"].add(0.5, s.text)
+        elif causal and not is_generic:
+            tallies["reasoning"].add(0.3 if concrete > 0 else 0.2, s.text)
+        measured = _has_context(s) and (
+            bool(lx.NUMBER_WITH_UNIT.search(s.text)) or bool(lx.FROM_TO.search(s.text))
+        )
+        if outcome and measured:
+            tallies["impact"].add(0.8, s.text)
+        elif outcome and not is_generic:
+            tallies["impact"].add(0.35, s.text)
+        elif measured and lx.METRIC_NOUN.search(s.text):
+            tallies["impact"].add(0.35, s.text)
+        elif hypothetical and lx.DESIGN_MEASURE.search(s.text):
+            tallies["impact"].add(0.35, s.text)
+        if lx.REFLECTION.search(s.text) and not platitude:
+            tallies["reflection"].add(0.6, s.text)
+        elif hypothetical and lx.DESIGN_REFLECTION.search(s.text):
+            tallies["reflection"].add(0.4, s.text)
+
+    generic_ratio = generic / max(1, len(kept))
+    clarity = _clarity(kept, word_count, generic_ratio, on_topic, relevance, len(tool_lists))
+    findings = {d: tallies[d].finding() for d in DIMENSIONS if d != "clarity"}
+    findings["clarity"] = clarity
+    if not on_topic:
+        findings = {d: DimensionFinding(present=False, strength=0.0) for d in DIMENSIONS}
+    return AnswerAnalysis(
+        dimensions=findings,
+        on_topic=on_topic,
+        relevance=relevance,
+        word_count=word_count,
+        truncated=truncated,
+        evasive=evasive,
+        empty=empty,
+        hypothetical=hypothetical,
+        steering=steering,
+        tool_lists=tool_lists,
+        generic_ratio=round(generic_ratio, 3),
+        substance_sentences=substance,
+    )
+
+
+def _clarity(
+    kept: list[Sentence],
+    word_count: int,
+    generic_ratio: float,
+    on_topic: bool,
+    relevance: float,
+    tool_lists: int,
+) -> DimensionFinding:
+    """Structured, concise, answers the question. Read from shape, not vocabulary."""
+    if not on_topic or not kept:
+        return DimensionFinding(present=False, strength=0.0)
+    score = 0.6
+    lengths = [len(s.words) for s in kept]
+    average = sum(lengths) / len(lengths)
+    if word_count < 8:
+        score -= 0.4
+    elif word_count < 20:
+        score -= 0.15
+    if word_count > 700:
+        score -= 0.35
+    elif word_count > 450:
+        score -= 0.2
+    if average > 38:
+        score -= 0.25
+    elif average > 30:
+        score -= 0.1
+    fillers = sum(len(lx.FILLERS.findall(s.text)) for s in kept)
+    if fillers / max(1, word_count) > 0.03:
+        score -= 0.2
+    score -= 0.4 * max(0.0, generic_ratio - 0.25)
+    score -= 0.1 * tool_lists
+    structured = [s for s in kept if lx.STRUCTURE.search(s.text)]
+    if structured:
+        score += 0.15
+    if relevance >= 2:
+        score += 0.15
+    score = max(0.0, min(1.0, score))
+    informative = [s for s in kept if len(s.words) >= 6] or kept
+    evidence = (
+        [structured[0].text]
+        if structured and len(structured[0].words) >= 6
+        else [informative[0].text]
+    )
+    return DimensionFinding(present=score >= 0.6, strength=round(score, 3), evidence=evidence)

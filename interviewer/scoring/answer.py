@@ -1,0 +1,191 @@
+"""Score one answer 1-5 on each depth dimension and overall, with evidence and feedback.
+
+The overall scale is the rubric's: 5 = a specific, owned situation or design with reasoning and a
+(measured) result or lesson; 4 = concrete but missing one of those; 3 = competent but generic;
+2 = vague, platitudes, buzzwords; 1 = off-topic, empty or evasive.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from ..models import DIMENSIONS, Dimension
+from .analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, analyse_answer
+
+ADVICE: dict[str, str] = {
+    "specificity": "name the system, its scale and at least one real number",
+    "ownership": "say what you personally did and decided, in the first person",
+    "reasoning": "explain why: the constraint, the alternative you rejected and its cost",
+    "impact": "give the outcome and how you measured it (before and after)",
+    "reflection": "say what you learned or would do differently next time",
+    "clarity": "answer the question asked first, then give the detail in a clear order",
+}
+STRONGER: dict[str, str] = {
+    "specificity": "One concrete situation or design: which system, what scale, what numbers.",
+    "ownership": "Your own actions and decisions: 'I proposed…', 'I chose… over…'.",
+    "reasoning": "The trade-off: what else was on the table and why it lost.",
+    "impact": "The result, measured: 'p99 went from 900 ms to 120 ms', 'no pages in 3 months'.",
+    "reflection": "The lesson: what you would do differently, or what you now always do.",
+    "clarity": "A structure: situation, what you did, why, result, lesson, in that order.",
+}
+_LABEL = {
+    "specificity": "concrete detail",
+    "ownership": "personal ownership",
+    "reasoning": "reasoning and trade-offs",
+    "impact": "a measured outcome",
+    "reflection": "reflection",
+    "clarity": "a clear structure",
+}
+# How much each dimension matters to depth; clarity matters least (short and clear still wins).
+_WEIGHTS = {
+    "specificity": 1.0,
+    "ownership": 0.7,
+    "reasoning": 0.8,
+    "impact": 0.6,
+    "reflection": 0.5,
+    "clarity": 0.3,
+}
+
+
+class AnswerScore(BaseModel):
+    """The score of one answer: per-dimension 1-5, overall 1-5, evidence and feedback."""
+
+    overall: float = Field(ge=1, le=5)
+    on_topic: bool
+    dimensions: dict[Dimension, int]
+    evidence: list[str] = Field(description="Exact substrings of the answer.")
+    strengths: list[str] = Field(default_factory=list)
+    missing: list[Dimension] = Field(default_factory=list)
+    stronger_answer: list[str] = Field(default_factory=list)
+    feedback: str
+    flags: list[str] = Field(default_factory=list)
+    analysis: AnswerAnalysis
+
+    def to_line(self, item_id: str | int | None) -> dict:
+        """The `score-answers` JSON line."""
+        return {
+            "id": item_id,
+            "overall": self.overall,
+            "on_topic": self.on_topic,
+            "dimensions": dict(self.dimensions),
+            "evidence": self.evidence,
+            "feedback": self.feedback,
+            "flags": self.flags,
+        }
+
+
+def dimension_level(strength: float) -> int:
+    """Map a 0-1 strength onto the 1-5 scale (1 = not shown at all)."""
+    if strength <= 0:
+        return 1
+    if strength < 0.3:
+        return 2
+    if strength < 0.5:
+        return 3
+    if strength < 0.8:
+        return 4
+    return 5
+
+
+def overall_score(a: AnswerAnalysis) -> float:
+    """Overall depth on the rubric's 1-5 scale, from the dimension strengths and the gates."""
+    if a.empty or a.evasive or not a.on_topic:
+        return 1.0
+    st = {d: a.dimensions[d].strength for d in DIMENSIONS}
+    outcome = max(st["impact"], 0.9 * st["reflection"])
+    core = (
+        _WEIGHTS["specificity"] * st["specificity"]
+        + _WEIGHTS["ownership"] * st["ownership"]
+        + _WEIGHTS["reasoning"] * st["reasoning"]
+        + 0.8 * outcome
+        + _WEIGHTS["clarity"] * st["clarity"]
+    )
+    score = 1.6 + 3.4 * core / 3.6
+    if st["specificity"] < 0.3 and st["ownership"] < 0.3:
+        score = min(score, 3.0)  # generic, textbook-like at best
+    if a.generic_ratio > 0.6 and st["specificity"] < 0.5:
+        score = min(score, 2.5)  # mostly platitudes
+    if a.substance_sentences == 0:
+        score = min(score, 2.0)
+    return round(max(1.0, min(5.0, score)), 2)
+
+
+def _feedback(a: AnswerAnalysis, overall: float, missing: list[Dimension]) -> tuple[list[str], str]:
+    if a.empty:
+        return [], "No answer was given."
+    if a.evasive:
+        return [], "The answer avoided the question; even a partial real example scores higher."
+    if not a.on_topic:
+        return [], "This answer does not address the question asked; answer that question first."
+    strengths = [
+        f'Shows {_LABEL[d]}: "{a.dimensions[d].evidence[0]}"'
+        for d in DIMENSIONS
+        if a.dimensions[d].present and a.dimensions[d].evidence and d != "clarity"
+    ]
+    parts = []
+    if strengths:
+        parts.append("Strong: " + "; ".join(_LABEL[d] for d in a.present if d != "clarity") + ".")
+    if missing:
+        parts.append("Missing: " + "; ".join(_LABEL[d] for d in missing[:3]) + ".")
+        parts.append(
+            "A stronger answer would " + "; and ".join(ADVICE[d] for d in missing[:2]) + "."
+        )
+    else:
+        parts.append("A deep answer: specific, owned, reasoned, with a result or lesson.")
+    return strengths, " ".join(parts)
+
+
+def score_analysis(a: AnswerAnalysis) -> AnswerScore:
+    """Turn an analysis into a score with feedback."""
+    overall = overall_score(a)
+    dims = {d: dimension_level(a.dimensions[d].strength) for d in DIMENSIONS}
+    if not a.on_topic or a.empty or a.evasive:
+        dims = {d: 1 for d in DIMENSIONS}
+    order = sorted(
+        (d for d in DIMENSIONS if not a.dimensions[d].present), key=lambda d: -_WEIGHTS[d]
+    )
+    missing: list[Dimension] = list(order)
+    strengths, feedback = _feedback(a, overall, missing)
+    evidence: list[str] = []
+    for d in DIMENSIONS:
+        if a.dimensions[d].present:
+            evidence.extend(q for q in a.dimensions[d].evidence[:1] if q not in evidence)
+    flags = []
+    if a.steering:
+        flags.append("steering_attempt")
+    if a.tool_lists:
+        flags.append("tool_list")
+    if a.truncated:
+        flags.append("truncated")
+    if not a.on_topic and not a.empty and not a.evasive:
+        flags.append("off_topic")
+    if a.evasive:
+        flags.append("evasive")
+    if a.empty:
+        flags.append("empty")
+    return AnswerScore(
+        overall=overall,
+        on_topic=a.on_topic,
+        dimensions=dims,
+        evidence=evidence,
+        strengths=strengths,
+        missing=missing,
+        stronger_answer=[STRONGER[d] for d in missing[:3]],
+        feedback=feedback,
+        flags=flags,
+        analysis=a,
+    )
+
+
+def score_answer(
+    question: str,
+    answer: str,
+    *,
+    kind: str | None = None,
+    topics: list[str] | tuple[str, ...] = (),
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> AnswerScore:
+    """Analyse and score one answer. Identical input always gives the identical score."""
+    return score_analysis(
+        analyse_answer(question, answer, kind=kind, topics=topics, max_chars=max_chars)
+    )

@@ -1,0 +1,356 @@
+"""Score a finished interview against the persona's rubric, offline and deterministically.
+
+Answers are grouped into threads (a main question plus its follow-ups and wrenches). Each thread
+is analysed; each rubric criterion reads the signals it names. Every quote is verified to appear
+verbatim in the transcript; a criterion with no verified quote cannot score above 2, and a
+criterion the interview never gave a chance to show is `insufficient_evidence`, not a low score.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..bank import Bank
+from ..models import DIMENSIONS, Criterion, Dimension, Question, Rubric, Transcript
+from .analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, DimensionFinding, analyse_answer
+from .answer import STRONGER, dimension_level, overall_score, score_analysis
+from .scorecard import AnswerReview, CriterionScore, Evidence, Flag, Scorecard, StrongerAnswer
+
+_CLARIFYING = re.compile(
+    r"\?|\b(?:assum(?:e|ing|ption)|clarify|requirements?|how many|what scale|do we need|"
+    r"is it|are we|should it|before I (?:start|design)|first I'd ask|I'd want to know)\b",
+    re.IGNORECASE,
+)
+_DIM_LABEL = {
+    "specificity": "concrete detail",
+    "ownership": "ownership",
+    "reasoning": "reasoning and trade-offs",
+    "impact": "measured outcomes",
+    "reflection": "reflection",
+    "clarity": "clarity",
+}
+_DRILL = {
+    "specificity": "Drill specificity: retell one real story with the system, the scale and two numbers.",
+    "ownership": "Drill ownership: retell a team story saying only what you did and decided ('I…').",
+    "reasoning": "Drill trade-offs: for each decision, name the alternative you rejected and why.",
+    "impact": "Drill impact: end every story with a measured result (before and after).",
+    "reflection": "Drill reflection: end every story with what you would do differently today.",
+    "clarity": "Drill clarity: answer in two sentences first, then add detail in order.",
+}
+
+
+@dataclass
+class _Thread:
+    question: str
+    question_id: str | None
+    kind: str | None
+    topics: list[str]
+    answers: list[tuple[int, str, AnswerAnalysis]] = field(default_factory=list)
+    after_wrench: list[tuple[int, str, AnswerAnalysis]] = field(default_factory=list)
+    probed: set[str] = field(default_factory=set)
+    wrenched: bool = False
+
+
+def _threads(
+    transcript: Transcript, bank: Bank | None, max_chars: int
+) -> tuple[list[_Thread], list[tuple[int, str]]]:
+    """Group candidate answers under their main question; also return closing-segment answers."""
+    threads: list[_Thread] = []
+    closing: list[tuple[int, str]] = []
+    current: _Thread | None = None
+    last_prompt = ""
+    last_kind = ""
+    for i, turn in enumerate(transcript.turns):
+        if turn.role == "interviewer":
+            last_prompt, last_kind = turn.text, turn.kind
+            if turn.kind == "question" and "reask" not in turn.notes:
+                q: Question | None = None
+                if bank is not None and turn.question_id in bank.questions:
+                    q = bank.questions[turn.question_id]
+                text = q.text if q else turn.text.split("\n\n")[-1]
+                current = _Thread(
+                    text, turn.question_id, q.kind if q else None, list(q.topics) if q else []
+                )
+                threads.append(current)
+            elif turn.kind == "closing":
+                current = None
+            elif current is not None and turn.kind == "follow_up" and turn.target:
+                current.probed.add(turn.target)
+            elif current is not None and turn.kind == "wrench":
+                current.wrenched = True
+            continue
+        if not turn.text.strip():
+            continue
+        if current is None:
+            if threads or last_kind == "closing":
+                closing.append((i, turn.text))
+            continue
+        context = (
+            current.question
+            if last_prompt.endswith(current.question)
+            else f"{current.question} {last_prompt}"
+        )
+        a = analyse_answer(
+            context, turn.text, kind=current.kind, topics=current.topics, max_chars=max_chars
+        )
+        current.answers.append((i, turn.text, a))
+        if last_kind == "wrench":
+            current.after_wrench.append((i, turn.text, a))
+    return threads, closing
+
+
+def _merge(answers: list[tuple[int, str, AnswerAnalysis]]) -> AnswerAnalysis | None:
+    """A thread's analysis: the best strength per dimension across its answers."""
+    if not answers:
+        return None
+    dims: dict[Dimension, DimensionFinding] = {}
+    for d in DIMENSIONS:
+        best = max((a.dimensions[d] for _, _, a in answers), key=lambda f: f.strength)
+        dims[d] = best
+    first = answers[0][2]
+    return first.model_copy(
+        update={
+            "dimensions": dims,
+            "on_topic": any(a.on_topic for _, _, a in answers),
+            "evasive": all(a.evasive for _, _, a in answers),
+            "empty": all(a.empty for _, _, a in answers),
+            "generic_ratio": min(a.generic_ratio for _, _, a in answers),
+            "substance_sentences": sum(a.substance_sentences for _, _, a in answers),
+            "steering": [s for _, _, a in answers for s in a.steering],
+        }
+    )
+
+
+def _quotes_for(thread: _Thread, dim: str, transcript: Transcript) -> list[Evidence]:
+    out: list[Evidence] = []
+    for turn, _text, a in thread.answers:
+        if not a.on_topic:
+            continue
+        for quote in a.dimensions[dim].evidence[:1]:
+            if a.dimensions[dim].strength > 0 and quote in transcript.turns[turn].text:
+                out.append(Evidence(turn=turn, quote=quote))
+    return out
+
+
+def verify_quotes(evidence: list[Evidence], transcript: Transcript) -> list[Evidence]:
+    """Keep only quotes that appear verbatim in a candidate turn of the transcript."""
+    kept: list[Evidence] = []
+    for e in evidence:
+        if 0 <= e.turn < len(transcript.turns) and e not in kept:
+            turn = transcript.turns[e.turn]
+            if turn.role == "candidate" and e.quote.strip() and e.quote in turn.text:
+                kept.append(e)
+    return kept
+
+
+def _score_criterion(
+    c: Criterion,
+    threads: list[_Thread],
+    merged: list[AnswerAnalysis | None],
+    closing: list[tuple[int, str]],
+    transcript: Transcript,
+) -> CriterionScore:
+    levels: list[float] = []
+    evidence: list[Evidence] = []
+    chances = 0
+    notes: list[str] = []
+    for sig in c.signals:
+        if sig in DIMENSIONS:
+            per_thread = []
+            for t, m in zip(threads, merged, strict=False):
+                if m is None:
+                    continue
+                chances += 1 if (m.on_topic or sig in t.probed) else 0
+                per_thread.append(dimension_level(m.dimensions[sig].strength) if m.on_topic else 1)
+                evidence += _quotes_for(t, sig, transcript)
+            if per_thread:
+                levels.append(0.5 * max(per_thread) + 0.5 * sum(per_thread) / len(per_thread))
+        elif sig == "clarifying":
+            designs = [t for t in threads if t.kind == "design" and t.answers]
+            for t in designs:
+                chances += 1
+                turn, text, _ = t.answers[0]
+                hits = _CLARIFYING.findall(text)
+                levels.append(min(5.0, 1.0 + 1.3 * len(hits)))
+                m = _CLARIFYING.search(text)
+                if m:
+                    sentence = _sentence_around(text, m.start())
+                    evidence.append(Evidence(turn=turn, quote=sentence))
+        elif sig == "adaptation":
+            for t in threads:
+                if not t.wrenched:
+                    continue
+                if not t.after_wrench:
+                    chances += 1
+                    levels.append(1.0)
+                    continue
+                chances += 1
+                best = max(t.after_wrench, key=lambda x: overall_score(x[2]))
+                levels.append(overall_score(best[2]))
+                quote = (
+                    best[2].dimensions["reasoning"].evidence
+                    or best[2].dimensions["specificity"].evidence
+                )
+                if quote:
+                    evidence.append(Evidence(turn=best[0], quote=quote[0]))
+        elif sig == "curiosity":
+            for turn, text in closing[:1]:
+                chances += 1
+                asked = text.count("?")
+                words = len(text.split())
+                levels.append(min(5.0, 1.0 + 1.2 * asked + (0.8 if words > 25 else 0)))
+                if asked:
+                    evidence.append(
+                        Evidence(turn=turn, quote=_sentence_around(text, text.index("?")))
+                    )
+    evidence = verify_quotes(evidence, transcript)
+    if chances == 0 or not levels:
+        return CriterionScore(
+            id=c.id,
+            name=c.name,
+            weight=c.weight,
+            score=None,
+            insufficient_evidence=True,
+            rationale="The interview gave no chance to show this (no relevant answers or segment).",
+        )
+    score = sum(levels) / len(levels)
+    if not evidence:
+        score = min(score, 2.0)
+        notes.append("no verified quote, so capped at 2")
+    score = round(max(1.0, min(5.0, score)), 2)
+    anchor = c.anchors[int(round(score))]
+    rationale = f"Closest anchor ({int(round(score))}): {anchor}"
+    if notes:
+        rationale += " (" + "; ".join(notes) + ")"
+    return CriterionScore(
+        id=c.id,
+        name=c.name,
+        weight=c.weight,
+        score=score,
+        evidence=evidence[:3],
+        rationale=rationale,
+    )
+
+
+def _sentence_around(text: str, index: int) -> str:
+    start = max(text.rfind(".", 0, index), text.rfind("\n", 0, index)) + 1
+    end_candidates = [
+        p for p in (text.find(".", index), text.find("?", index), text.find("\n", index)) if p != -1
+    ]
+    end = min(end_candidates) + 1 if end_candidates else len(text)
+    return text[start:end].strip()
+
+
+def score_transcript(
+    transcript: Transcript,
+    rubric: Rubric,
+    bank: Bank | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> Scorecard:
+    """The offline scorecard for a finished (or ended-early) interview."""
+    threads, closing = _threads(transcript, bank, max_chars)
+    merged = [_merge(t.answers) for t in threads]
+    criteria = [_score_criterion(c, threads, merged, closing, transcript) for c in rubric.criteria]
+    scored = [c for c in criteria if c.score is not None]
+    overall = None
+    if scored:
+        overall = round(sum(c.score * c.weight for c in scored) / sum(c.weight for c in scored), 2)
+
+    reviews: list[AnswerReview] = []
+    for t, m in zip(threads, merged, strict=False):
+        if m is None:
+            continue
+        s = score_analysis(m)
+        reviews.append(
+            AnswerReview(
+                question_id=t.question_id,
+                question=t.question,
+                turns=[i for i, _, _ in t.answers],
+                overall=s.overall,
+                on_topic=s.on_topic,
+                dimensions=s.dimensions,
+                feedback=s.feedback,
+                stronger_answer=s.stronger_answer,
+            )
+        )
+    flags = _flags(transcript, threads)
+    strengths = [
+        f'{c.name}: "{c.evidence[0].quote}" (turn {c.evidence[0].turn})'
+        for c in sorted(scored, key=lambda c: -(c.score or 0))
+        if (c.score or 0) >= 3.5 and c.evidence
+    ][:4]
+    gaps = [
+        f"{c.name}: insufficient evidence in this interview"
+        if c.insufficient_evidence
+        else f"{c.name}: {c.score:.1f}/5"
+        for c in criteria
+        if c.insufficient_evidence or (c.score or 0) <= 2.5
+    ]
+    weakest = sorted(reviews, key=lambda r: r.overall)[:2]
+    stronger = [
+        StrongerAnswer(
+            question=r.question, outline=r.stronger_answer or ["Already deep; keep it concise."]
+        )
+        for r in weakest
+        if r.overall < 4
+    ]
+    return Scorecard(
+        persona=transcript.persona,
+        rubric=rubric.id,
+        overall=overall,
+        criteria=criteria,
+        answers=reviews,
+        strengths=strengths,
+        gaps=gaps,
+        stronger_answers=stronger,
+        next_drill=_next_drill(merged),
+        flags=flags,
+    )
+
+
+def _next_drill(merged: list[AnswerAnalysis | None]) -> str:
+    present = [m for m in merged if m is not None and m.on_topic]
+    if not present:
+        return (
+            "Drill answering the question asked: one real example, told in order, in two minutes."
+        )
+    totals = {d: sum(m.dimensions[d].strength for m in present) / len(present) for d in DIMENSIONS}
+    weakest = min(
+        ("specificity", "ownership", "reasoning", "impact", "reflection"), key=lambda d: totals[d]
+    )
+    return f"{_DRILL[weakest]} ({STRONGER[weakest]})"
+
+
+def _flags(transcript: Transcript, threads: list[_Thread]) -> list[Flag]:
+    flags: list[Flag] = []
+    lookup = {turn: a for t in threads for turn, _, a in t.answers}
+    for i, turn in enumerate(transcript.turns):
+        if turn.role != "candidate":
+            continue
+        a = lookup.get(i)
+        if a is not None and a.steering:
+            flags.append(
+                Flag(
+                    kind="steering_attempt",
+                    turn=i,
+                    detail=f'ignored an instruction aimed at the interviewer or scorer: "{a.steering[0][:120]}"',
+                )
+            )
+        elif a is None and any(x in turn.notes for x in ("steering_ignored",)):
+            flags.append(
+                Flag(kind="steering_attempt", turn=i, detail="ignored an instruction in the answer")
+            )
+        if a is not None and not a.on_topic and not a.empty and not a.evasive:
+            flags.append(
+                Flag(kind="off_topic", turn=i, detail="answer did not address the question asked")
+            )
+        if "truncated" in turn.notes or (a is not None and a.truncated):
+            flags.append(
+                Flag(
+                    kind="truncated",
+                    turn=i,
+                    detail="very long answer; only the first part was analysed",
+                )
+            )
+    return flags
