@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 
 from ..models import DIMENSIONS, Dimension
 from . import lexicon as lx
-from .concepts import concepts_of
+from .concepts import STEM_TO_CONCEPTS
+from .relevance import judge_relevance
 from .text import Sentence, clean_text, split_sentences, stem, words
 
 DEFAULT_MAX_CHARS = 6000
@@ -25,13 +26,13 @@ _HYPOTHETICAL_Q = re.compile(
     r"walk me through how you would|how do you|how should)",
     re.IGNORECASE,
 )
-# Stems too common in interview talk to show a shared subject on their own.
-_WEAK_STEMS = frozenset(
+# Concept words too everyday to show subject-matter competence on their own.
+_EVERYDAY = frozenset(
     stem(w)
-    for w in "team work project system build design use user service code problem decision "
-    "company change people data day week month year".split()
+    for w in "team teams user users customer customers good bad work time fast speed improve "
+    "review told hear heard early lead leading manage manager report reports grow growth "
+    "feature features design designer priority change people version run push data".split()
 )
-_BROAD_CONCEPTS = {"code", "product", "team-lead", "strengths", "motivation", "feedback"}
 
 
 class DimensionFinding(BaseModel):
@@ -61,6 +62,10 @@ class AnswerAnalysis(BaseModel):
     )
     generic_ratio: float = 0.0
     substance_sentences: int = 0
+    domain_terms: int = Field(
+        default=0,
+        description="Subject-matter words in non-platitude sentences (textbook competence).",
+    )
 
     @property
     def present(self) -> list[Dimension]:
@@ -85,10 +90,6 @@ class _Tally:
         quotes = [q for _, q in sorted(self.evidence, key=lambda e: -e[0])]
         unique = list(dict.fromkeys(quotes))[:3]
         return DimensionFinding(present=strength >= threshold, strength=strength, evidence=unique)
-
-
-def _content_stems(tokens: list[str] | tuple[str, ...]) -> set[str]:
-    return {stem(t) for t in tokens if len(t) > 2 and t not in lx.STOPWORDS}
 
 
 def _is_tool_list(s: Sentence) -> bool:
@@ -125,23 +126,6 @@ def _concrete(s: Sentence) -> float:
     return score
 
 
-def relevance_score(question: str, answer_tokens: list[str], topics: list[str] = ()) -> float:
-    """Shared subject between question and answer: shared stems plus shared concept groups."""
-    q_tokens = words(question) + [w for t in topics for w in words(t)]
-    q_stems = _content_stems(q_tokens)
-    a_stems = _content_stems(answer_tokens)
-    direct = sum(0.3 if s in _WEAK_STEMS else 1.0 for s in q_stems & a_stems)
-    shared = concepts_of(q_stems) & concepts_of(a_stems)
-    concept = sum(0.4 if c in _BROAD_CONCEPTS else 1.0 for c in shared)
-    return round(direct + concept, 3)
-
-
-def _judge_on_topic(relevance: float, content_words: int) -> bool:
-    if content_words < 12:  # too little to tell; short answers are judged on depth, not flagged
-        return True
-    return relevance >= 0.8
-
-
 def analyse_answer(
     question: str,
     answer: str,
@@ -173,11 +157,12 @@ def analyse_answer(
     content_words = sum(1 for w in all_tokens if w not in lx.STOPWORDS)
     empty = word_count == 0
     evasive = not empty and content_words < 25 and bool(lx.EVASIVE.search(text))
-    relevance = relevance_score(question, all_tokens, list(topics))
-    on_topic = (not empty) and (not evasive) and _judge_on_topic(relevance, content_words)
+    on_topic, relevance = judge_relevance(question, tuple(topics), all_tokens, content_words)
+    on_topic = on_topic and not empty and not evasive
 
     generic = 0
     substance = 0
+    domain_terms = 0
     for s in kept:
         concrete = _concrete(s)
         owned = bool(lx.OWNERSHIP.search(s.text))
@@ -186,9 +171,18 @@ def analyse_answer(
         causal = bool(lx.REASON_CAUSAL.search(s.text))
         outcome = bool(lx.OUTCOME.search(s.text))
         platitude = bool(lx.PLATITUDE.search(s.text))
-        is_generic = (
-            concrete < 0.25 and not owned and (platitude or bool(lx.GENERIC_MODAL.search(s.text)))
+        domain = sum(
+            1
+            for w in s.words
+            if w in lx.TECH_TERMS or (stem(w) in STEM_TO_CONCEPTS and stem(w) not in _EVERYDAY)
         )
+        is_generic = (
+            concrete < 0.25
+            and not owned
+            and (platitude or (domain == 0 and bool(lx.GENERIC_MODAL.search(s.text))))
+        )
+        if not platitude:
+            domain_terms += domain
         if is_generic:
             generic += 1
         else:
@@ -238,6 +232,7 @@ def analyse_answer(
         tool_lists=tool_lists,
         generic_ratio=round(generic_ratio, 3),
         substance_sentences=substance,
+        domain_terms=domain_terms,
     )
 
 

@@ -36,6 +36,8 @@ _LABEL = {
     "reflection": "reflection",
     "clarity": "a clear structure",
 }
+COMPETENCE_TERMS = 8  # subject-matter words that make an answer competent (textbook level)
+OUTCOME_WEIGHT = 0.8
 # How much each dimension matters to depth; clarity matters least (short and clear still wins).
 _WEIGHTS = {
     "specificity": 1.0,
@@ -88,23 +90,25 @@ def dimension_level(strength: float) -> int:
 
 
 def overall_score(a: AnswerAnalysis) -> float:
-    """Overall depth on the rubric's 1-5 scale, from the dimension strengths and the gates."""
+    """Overall depth on the rubric's 1-5 scale, from competence, the depth dimensions and gates.
+
+    Competence (subject-matter words outside platitudes) lifts a textbook answer to about 3;
+    only depth (specific, owned, reasoned, with an outcome or lesson) lifts it further.
+    """
     if a.empty or a.evasive or not a.on_topic:
         return 1.0
     st = {d: a.dimensions[d].strength for d in DIMENSIONS}
     outcome = max(st["impact"], 0.9 * st["reflection"])
-    core = (
+    competence = min(1.0, a.domain_terms / COMPETENCE_TERMS) * (1 - 0.5 * a.generic_ratio)
+    depth = (
         _WEIGHTS["specificity"] * st["specificity"]
         + _WEIGHTS["ownership"] * st["ownership"]
         + _WEIGHTS["reasoning"] * st["reasoning"]
-        + 0.8 * outcome
-        + _WEIGHTS["clarity"] * st["clarity"]
-    )
-    score = 1.6 + 3.4 * core / 3.6
+        + OUTCOME_WEIGHT * outcome
+    ) / (_WEIGHTS["specificity"] + _WEIGHTS["ownership"] + _WEIGHTS["reasoning"] + OUTCOME_WEIGHT)
+    score = 1.5 + 1.5 * competence + 2.0 * depth + _WEIGHTS["clarity"] * st["clarity"]
     if st["specificity"] < 0.3 and st["ownership"] < 0.3:
-        score = min(score, 3.0)  # generic, textbook-like at best
-    if a.generic_ratio > 0.6 and st["specificity"] < 0.5:
-        score = min(score, 2.5)  # mostly platitudes
+        score = min(score, 3.2)  # generic, textbook-like at best
     if a.substance_sentences == 0:
         score = min(score, 2.0)
     return round(max(1.0, min(5.0, score)), 2)

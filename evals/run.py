@@ -1,0 +1,160 @@
+"""Rubric evals for the offline scorer: agreement with rated answers, pairs, off-topic, gaming.
+
+    python -m evals.run [--split dev|test] [--json]
+
+Prints a report (JSON with --json) and exits 1 when a threshold from the scoring issue fails:
+Spearman >= 0.6, specific-beats-generic in all but one pair, off-topic false flags <= 2%,
+no gaming variant raising a score by more than 0.25.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from interviewer.scoring.answer import score_answer
+
+DATA = Path(__file__).parent / "data"
+THRESHOLDS = {"spearman": 0.6, "pair_failures": 1, "false_flag_rate": 0.02, "max_gaming_gain": 0.25}
+
+
+def load(name: str) -> list[dict[str, Any]]:
+    path = DATA / name
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+
+
+def _ranks(values: list[float]) -> list[float]:
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def spearman(xs: list[float], ys: list[float]) -> float:
+    """Spearman's rank correlation with average ranks for ties."""
+    rx, ry = _ranks(xs), _ranks(ys)
+    n = len(xs)
+    mx, my = sum(rx) / n, sum(ry) / n
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    vx = sum((a - mx) ** 2 for a in rx) ** 0.5
+    vy = sum((b - my) ** 2 for b in ry) ** 0.5
+    return cov / (vx * vy) if vx and vy else 0.0
+
+
+def rated(split: str) -> dict[str, Any]:
+    rows = load(f"{split}.jsonl")
+    scores = [score_answer(r["question"], r["answer"]).overall for r in rows]
+    ratings = [float(r["rating"]) for r in rows]
+    worst = sorted(
+        zip(rows, scores, strict=True), key=lambda rs: -abs(rs[1] - float(rs[0]["rating"]))
+    )[:8]
+    return {
+        "n": len(rows),
+        "spearman": round(spearman(scores, ratings), 3),
+        "mean_abs_error": round(
+            sum(abs(a - b) for a, b in zip(scores, ratings, strict=True)) / len(rows), 3
+        ),
+        "worst": [{"id": r["id"], "rating": r["rating"], "score": s} for r, s in worst],
+    }
+
+
+def pairs() -> dict[str, Any]:
+    rows = load("pairs.jsonl")
+    failures = []
+    longer_generic = 0
+    for r in rows:
+        specific = score_answer(r["question"], r["specific"]).overall
+        generic = score_answer(r["question"], r["generic"]).overall
+        longer_generic += len(r["generic"]) > len(r["specific"])
+        if specific <= generic:
+            failures.append({"id": r["id"], "specific": specific, "generic": generic})
+    return {"n": len(rows), "generic_longer": longer_generic, "failures": failures}
+
+
+def off_topic() -> dict[str, Any]:
+    rows = load("offtopic.jsonl")
+    false_flags, missed = [], []
+    for r in rows:
+        flagged = not score_answer(r["question"], r["answer"]).on_topic
+        if flagged and r["on_topic"]:
+            false_flags.append(r["id"])
+        if not flagged and not r["on_topic"]:
+            missed.append(r["id"])
+    on = sum(1 for r in rows if r["on_topic"])
+    off = len(rows) - on
+    return {
+        "n": len(rows),
+        "false_flag_rate": round(len(false_flags) / max(1, on), 3),
+        "recall": round(1 - len(missed) / max(1, off), 3),
+        "false_flags": false_flags,
+        "missed": missed,
+    }
+
+
+def gaming() -> dict[str, Any]:
+    rows = load("gaming.jsonl")
+    gains: dict[str, float] = {}
+    worst: list[dict[str, Any]] = []
+    for r in rows:
+        base = score_answer(r["question"], r["answer"]).overall
+        for name, variant in r["variants"].items():
+            gain = score_answer(r["question"], variant).overall - base
+            gains[name] = max(gains.get(name, -5.0), gain)
+            if gain > THRESHOLDS["max_gaming_gain"]:
+                worst.append({"id": r["id"], "variant": name, "gain": round(gain, 2)})
+    return {
+        "n": len(rows),
+        "max_gain": {k: round(v, 2) for k, v in gains.items()},
+        "violations": worst,
+    }
+
+
+def report(split: str) -> dict[str, Any]:
+    result = {"rated": rated(split), "pairs": pairs(), "off_topic": off_topic(), "gaming": gaming()}
+    result["passed"] = {
+        "spearman": result["rated"]["spearman"] >= THRESHOLDS["spearman"],
+        "pairs": len(result["pairs"]["failures"]) <= THRESHOLDS["pair_failures"],
+        "off_topic": result["off_topic"]["false_flag_rate"] <= THRESHOLDS["false_flag_rate"],
+        "gaming": not result["gaming"]["violations"],
+    }
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=["dev", "test"], default="test")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    result = report(args.split)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        r, p, o, g = result["rated"], result["pairs"], result["off_topic"], result["gaming"]
+        print(
+            f"rated ({args.split}, n={r['n']}): spearman {r['spearman']}, MAE {r['mean_abs_error']}"
+        )
+        print(
+            f"pairs (n={p['n']}, generic longer in {p['generic_longer']}): {len(p['failures'])} failures"
+        )
+        print(
+            f"off-topic (n={o['n']}): false flags {o['false_flag_rate']:.1%}, recall {o['recall']:.1%}"
+        )
+        print(f"gaming (n={g['n']}): max gain {g['max_gain']}, violations {len(g['violations'])}")
+        print("passed: " + ", ".join(f"{k}={v}" for k, v in result["passed"].items()))
+    return 0 if all(result["passed"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
