@@ -26,7 +26,7 @@ from chromadb.config import Settings
 from pydantic import BaseModel
 from tqdm import tqdm
 
-from interviewer.embeddings import get_embedder
+from interviewer.chroma_embeddings import get_embedder
 from interviewer.errors import InputError, StoreError
 from interviewer.models import LEVELS, QUESTION_KINDS, Question, Rubric
 

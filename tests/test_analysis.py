@@ -108,7 +108,7 @@ def test_off_topic_answer_is_flagged():
         "a canary stage afterwards and have not had a bad deploy since."
     )
     a = analyse_answer(
-        "How would you design the data model for a multi-tenant invoicing product?", incident
+        "How do you decide whom to hire for a senior role on your team?", incident
     )
     assert not a.on_topic
     assert a.present == []

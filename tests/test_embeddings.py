@@ -11,14 +11,16 @@ import pytest
 from chromadb.utils.embedding_functions import known_embedding_functions
 
 from interviewer import embeddings
+from interviewer.chroma_embeddings import (
+    HashEmbeddingFunction,
+    MiniLMEmbeddingFunction,
+    get_embedder,
+)
 from interviewer.embeddings import (
     DIM,
     EmbeddingUnavailable,
     HashEmbedder,
-    HashEmbeddingFunction,
     MiniLMEmbedder,
-    MiniLMEmbeddingFunction,
-    get_embedder,
 )
 
 

@@ -48,7 +48,7 @@ def test_scale_orders_deep_concrete_generic_vague_empty():
 
 
 def test_off_topic_scores_one_however_good():
-    s = score_answer("How would you design the schema for a multi-tenant invoicing product?", DEEP)
+    s = score_answer("How do you run one-on-ones with the people who report to you?", DEEP)
     assert not s.on_topic and s.overall == 1
     assert "off_topic" in s.flags
 

@@ -62,6 +62,9 @@ class AnswerAnalysis(BaseModel):
     )
     generic_ratio: float = 0.0
     substance_sentences: int = 0
+    buzzword_ratio: float = Field(
+        default=0.0, description="Tool names and buzzwords per content word (name-dropping)."
+    )
     domain_terms: int = Field(
         default=0,
         description="Subject-matter words in non-platitude sentences (textbook competence).",
@@ -92,12 +95,23 @@ class _Tally:
         return DimensionFinding(present=strength >= threshold, strength=strength, evidence=unique)
 
 
+_LIST_SPLIT = re.compile(r",\s*|\s+(?:and|or|&|plus)\s+|\s*/\s*")
+
+
 def _is_tool_list(s: Sentence) -> bool:
+    """A sentence that lists names (tools, vendors, buzzwords) rather than saying what was done."""
     tech = [w for w in s.words if w in lx.TECH_TERMS or w in lx.BUZZWORDS]
-    if len(tech) < 3:
-        return False
     content = [w for w in s.words if w not in lx.STOPWORDS]
-    return len(tech) / max(1, len(content)) >= 0.4 or s.text.count(",") >= 3
+    if len(tech) >= 3 and (len(tech) / max(1, len(content)) >= 0.4 or s.text.count(",") >= 3):
+        return True
+    parts = [p.strip(" .;:()") for p in _LIST_SPLIT.split(s.text)]
+    named = [
+        p
+        for p in parts
+        if 1 <= len(p.split()) <= 3
+        and (p[:1].isupper() or p.lower() in lx.TECH_TERMS or p.lower() in lx.BUZZWORDS)
+    ]
+    return len(named) >= 4 or (len(named) >= 3 and s.text.count(",") >= 2)
 
 
 def _has_context(s: Sentence) -> bool:
@@ -107,7 +121,11 @@ def _has_context(s: Sentence) -> bool:
 
 
 def _concrete(s: Sentence) -> float:
-    """How concrete one sentence is: 0 (generic) .. ~1.5 (numbers, names, anchors)."""
+    """How concrete one sentence is: 0 (generic) .. ~1.5 (numbers, anchors, particular detail).
+
+    Tool and product names earn almost nothing on their own: naming Kafka is trivia, saying what
+    was keyed, sized or measured is detail.
+    """
     score = 0.0
     if _has_context(s):
         units = lx.NUMBER_WITH_UNIT.findall(s.text)
@@ -117,12 +135,12 @@ def _concrete(s: Sentence) -> float:
     if lx.ANCHOR.search(s.text):
         score += 0.4
     if lx.NAMED_SYSTEM.search(s.text):
-        score += 0.3
+        score += 0.15
+    if lx.DETAIL.search(s.text):
+        score += 0.25
     tech = sum(1 for w in s.words if w in lx.TECH_TERMS)
     if 0 < tech <= 2 and len(s.words) >= 6:
-        score += 0.25
-    if lx.PROPER_NOUN.search(s.text):
-        score += 0.2
+        score += 0.1
     return score
 
 
@@ -146,7 +164,7 @@ def analyse_answer(
     tool_lists: list[str] = []
     kept: list[Sentence] = []
     for s in sentences:
-        if lx.INJECTION.search(s.text):
+        if lx.INJECTION.search(s.text) or lx.STEERING.search(s.text):
             steering.append(s.text)
         elif _is_tool_list(s):
             tool_lists.append(s.text)
@@ -157,12 +175,15 @@ def analyse_answer(
     content_words = sum(1 for w in all_tokens if w not in lx.STOPWORDS)
     empty = word_count == 0
     evasive = not empty and content_words < 25 and bool(lx.EVASIVE.search(text))
-    on_topic, relevance = judge_relevance(question, tuple(topics), all_tokens, content_words)
+    on_topic, relevance = judge_relevance(
+        question, tuple(topics), all_tokens, " ".join(s.text for s in kept)
+    )
     on_topic = on_topic and not empty and not evasive
 
     generic = 0
     substance = 0
     domain_terms = 0
+    buzz = len(tool_lists) * 3
     for s in kept:
         concrete = _concrete(s)
         owned = bool(lx.OWNERSHIP.search(s.text))
@@ -171,11 +192,8 @@ def analyse_answer(
         causal = bool(lx.REASON_CAUSAL.search(s.text))
         outcome = bool(lx.OUTCOME.search(s.text))
         platitude = bool(lx.PLATITUDE.search(s.text))
-        domain = sum(
-            1
-            for w in s.words
-            if w in lx.TECH_TERMS or (stem(w) in STEM_TO_CONCEPTS and stem(w) not in _EVERYDAY)
-        )
+        domain = sum(1 for w in s.words if stem(w) in STEM_TO_CONCEPTS and stem(w) not in _EVERYDAY)
+        buzz += sum(1 for w in s.words if w in lx.TECH_TERMS or w in lx.BUZZWORDS)
         is_generic = (
             concrete < 0.25
             and not owned
@@ -233,6 +251,7 @@ def analyse_answer(
         generic_ratio=round(generic_ratio, 3),
         substance_sentences=substance,
         domain_terms=domain_terms,
+        buzzword_ratio=round(buzz / max(1, content_words), 3),
     )
 
 

@@ -100,6 +100,7 @@ def overall_score(a: AnswerAnalysis) -> float:
     st = {d: a.dimensions[d].strength for d in DIMENSIONS}
     outcome = max(st["impact"], 0.9 * st["reflection"])
     competence = min(1.0, a.domain_terms / COMPETENCE_TERMS) * (1 - 0.5 * a.generic_ratio)
+    competence *= max(0.3, 1 - 2.5 * max(0.0, a.buzzword_ratio - 0.08))  # name-dropping
     depth = (
         _WEIGHTS["specificity"] * st["specificity"]
         + _WEIGHTS["ownership"] * st["ownership"]

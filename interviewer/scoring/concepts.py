@@ -38,7 +38,8 @@ _GROUPS: dict[str, str] = {
     "testing": "test tests testing unit integration e2e coverage flaky mock mocks fixture qa "
     "regression tdd assertion",
     "deployment": "deploy deploys deployment deployments release releases rollout canary "
-    "blue-green ci cd pipeline pipelines feature flag flags rollback",
+    "blue-green ci cd pipeline pipelines feature flag flags rollback production prod config "
+    "configuration environment environments staging docker",
     "design-scale": "scale scaling scalability shard sharding partition replication replica "
     "load balancer balancing horizontal vertical capacity traffic qps rps",
     "storage": "storage store s3 blob object file files disk bucket archive retention",

@@ -101,7 +101,19 @@ synergy synergies scalable robust cloud-native best-practices leverage leveraged
 paradigm cutting-edge state-of-the-art ai-driven seamless seamlessly world-class holistic
 innovative disruptive next-gen blazing enterprise-grade mission-critical battle-tested
 game-changer rockstar ninja guru passionate dynamic proactive results-driven detail-oriented
+microservices microservice event-driven scalability scalable reliability availability agile
+okrs okr kpis north-star self-starter ddd cqrs hexagonal cloud-native devops mlops guardrails
+serverless blockchain web3 ai-powered data-driven cutting-edge end-to-end full-stack
 """.split()
+)
+
+# Particular detail: what exactly was keyed, sized, named or configured, or a quoted message.
+DETAIL = _rx(
+    r"\b(?:keyed|partitioned|sharded|indexed|bucketed|hashed) (?:by|on)\b|\bper[- ](?:user|tenant|"
+    r"key|customer|device|request|region|account)\b|\b(?:ttl|timeout|window|limit|threshold|"
+    r"batch size|pool size|retention) of\b|\bcalled\s+[\"'\u201c]|[\"'\u201c][^\"'\u201d]{3,60}"
+    r"[\"'\u201d] error\b|\bthe (?:exact|specific|same|only) (?:query|line|row|table|endpoint|"
+    r"column|field|key|request|version|commit)\b|\bstack trace\b|\bquery plan\b|\bflame ?graph\b"
 )
 
 # --- ownership ---------------------------------------------------------------------------------
@@ -263,6 +275,20 @@ INJECTION = _rx(
     r"\bscore\s*[:=]\s*5\b|\bend the interview\b|\bjailbreak\b|\bdeveloper mode\b|"
     r"\bpretend (?:you are|to be)\b|\bact as\b|\byou are now\b|\brubric says\b|"
     r"\bthe candidate (?:is|was) (?:excellent|outstanding|exceptional|perfect)\b"
+)
+
+# Broader steering: talk of scores aimed at whoever grades the answer.
+STEERING = _rx(
+    r"\b(?:score|rate|grade|mark|rating|marks|record|treat)\b[^.]{0,50}\b(?:5|five|10|maximum|max|"
+    r"highest|top|full|perfect|outstanding|excellent|exemplary)\b"
+    r"|\b(?:give|assign|award|record)\b[^.]{0,30}\b(?:5|five|full marks|maximum|highest|top marks)\b"
+    r"|\b(?:grader|evaluator|scorer|assessor|rater|scoring|system prompt|automated|the ai|an ai|"
+    r"assistant|language model)\b[^.]{0,80}\b(?:score|rate|rating|grade|mark|rubric|criteri\w*|"
+    r"dimensions|override|instruction\w*|respond|output|treat|must|should|please)\b"
+    r"|\b(?:this|my) (?:answer|response)\b[^.]{0,60}\b(?:score|rating|rated|graded|a 5|5/5|model "
+    r"answer|exemplary|full marks|highest)\b"
+    r"|\b\d+\s*out of\s*\d+\b[^.]{0,40}\b(?:answer|response|please|record)\b"
+    r"|\b(?:override|evaluation[- ]override|scoring mode)\b|<!--"
 )
 
 # Words that say nothing about a question's subject; left out of relevance matching.
