@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .bank import Bank
 from .models import Level, Plan, PlannedQuestion, Question
-from .store import QuestionStore
+
+if TYPE_CHECKING:
+    from .store import QuestionStore
 
 DEFAULT_PERSONA = "fundamentals"
 

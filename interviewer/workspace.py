@@ -7,6 +7,7 @@ that is up to date costs a hash comparison, not an embedding run).
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .bank import Bank, get_bank
 from .config import Settings, get_settings
@@ -15,7 +16,9 @@ from .planner import plan_interview
 from .providers import Provider, get_provider
 from .scoring.scorecard import Scorecard
 from .scoring.transcript import score_transcript
-from .store import IngestReport, QuestionStore
+
+if TYPE_CHECKING:
+    from .store import IngestReport, QuestionStore
 
 
 class Workspace:
@@ -35,6 +38,8 @@ class Workspace:
     def open_store(self, sync: bool = True, progress: bool = True) -> QuestionStore:
         store = self.__dict__.get("_store")
         if store is None:
+            from .store import QuestionStore  # chromadb takes ~2 s to import; only when needed
+
             store = QuestionStore(self.settings.resolved_store_path(), self.settings.embedder)
             self.__dict__["_store"] = store
             if sync:

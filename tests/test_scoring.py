@@ -48,7 +48,7 @@ def test_scale_orders_deep_concrete_generic_vague_empty():
 
 
 def test_off_topic_scores_one_however_good():
-    s = score_answer("How do you run one-on-ones with the people who report to you?", DEEP)
+    s = score_answer("How do you keep secrets and credentials out of your Git repositories?", DEEP)
     assert not s.on_topic and s.overall == 1
     assert "off_topic" in s.flags
 

@@ -205,16 +205,25 @@ def analyse_answer(
             generic += 1
         else:
             substance += 1
-        if concrete > 0:
+        if lx.NARRATIVE.search(s.text) and not platitude:
+            concrete += 0.25  # a told story is a particular situation, not a general claim
+        if concrete >= 0.25:
             tallies["specificity"].add(min(concrete, 1.0) * 0.6, s.text)
+        elif concrete > 0:  # a named system or a tool in a sentence: barely counts
+            tallies["specificity"].add(0.05, s.text)
         if owned:
             tallies["ownership"].add(0.55 if concrete >= 0.25 or not platitude else 0.3, s.text)
         elif hypo_owned:
             tallies["ownership"].add(0.45 if hypothetical else 0.2, s.text)
+        justified = bool(lx.REASON_JUSTIFIED.search(s.text))
+        # Reasoning about "you" in general is textbook; about one's own choice it is depth.
+        damp = 0.5 if lx.GENERIC_YOU.search(s.text) and not lx.FIRST_PERSON.search(s.text) else 1.0
         if alternative and not platitude:
-            tallies["reasoning"].add(0.5, s.text)
+            tallies["reasoning"].add(0.5 * damp, s.text)
+        elif justified and not platitude:
+            tallies["reasoning"].add(0.4 * damp, s.text)
         elif causal and not is_generic:
-            tallies["reasoning"].add(0.3 if concrete > 0 else 0.2, s.text)
+            tallies["reasoning"].add(0.3 * damp, s.text)
         measured = _has_context(s) and (
             bool(lx.NUMBER_WITH_UNIT.search(s.text)) or bool(lx.FROM_TO.search(s.text))
         )

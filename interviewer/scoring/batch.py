@@ -6,40 +6,61 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .answer import score_answer
+from .relevance import deferred_similarity, prefetch
+
+CHUNK = 256
 
 
 def score_answer_lines(
     rows: Iterable[tuple[int, Any | None, str | None]], max_chars: int = 6000
 ) -> Iterator[dict[str, Any]]:
-    """Score parsed JSONL rows; a bad row yields an error line naming its line number."""
-    for number, obj, error in rows:
-        if error:
-            yield {"id": None, "line": number, "error": error}
-            continue
-        if not isinstance(obj, dict):
-            yield {"id": None, "line": number, "error": f"line {number}: expected a JSON object"}
-            continue
-        item_id = obj.get("id")
-        question, answer = obj.get("question"), obj.get("answer")
-        bad = [k for k, v in (("question", question), ("answer", answer)) if not isinstance(v, str)]
-        if bad:
-            yield {
+    """Score parsed JSONL rows in order; a bad row yields an error line naming its line number.
+
+    Rows go in chunks: a first pass defers the few embedding look-ups the relevance check
+    needs, one batched embedding call answers them, and only those rows are scored again.
+    """
+    chunk: list[tuple[int, Any | None, str | None]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield from _score_chunk(chunk, max_chars)
+            chunk = []
+    if chunk:
+        yield from _score_chunk(chunk, max_chars)
+
+
+def _score_chunk(
+    chunk: list[tuple[int, Any | None, str | None]], max_chars: int
+) -> list[dict[str, Any]]:
+    with deferred_similarity() as pending:
+        out, redo = [], []
+        for i, row in enumerate(chunk):
+            before = len(pending)
+            out.append(_score_row(*row, max_chars=max_chars))
+            if len(pending) > before:
+                redo.append(i)
+    if redo:
+        prefetch(pending)
+        for i in redo:
+            out[i] = _score_row(*chunk[i], max_chars=max_chars)
+    return out
+
+
+def _score_row(number: int, obj: Any | None, error: str | None, max_chars: int) -> dict[str, Any]:
+    if error:
+        return {"id": None, "line": number, "error": error}
+    if not isinstance(obj, dict):
+        return {"id": None, "line": number, "error": f"line {number}: expected a JSON object"}
+    item_id = obj.get("id")
+    question, answer = obj.get("question"), obj.get("answer")
+    for field, value in (("question", question), ("answer", answer)):
+        if not isinstance(value, str):
+            return {
                 "id": item_id,
                 "line": number,
-                "error": f"line {number}: field {bad[0]!r} must be a string",
+                "error": f"line {number}: field {field!r} must be a string",
             }
-            continue
-        if not question.strip():
-            yield {
-                "id": item_id,
-                "line": number,
-                "error": f"line {number}: field 'question' is empty",
-            }
-            continue
-        score = score_answer(
-            question,
-            answer,
-            kind=obj.get("kind") if isinstance(obj.get("kind"), str) else None,
-            max_chars=max_chars,
-        )
-        yield score.to_line(item_id)
+    if not question.strip():
+        return {"id": item_id, "line": number, "error": f"line {number}: field 'question' is empty"}
+    kind = obj.get("kind") if isinstance(obj.get("kind"), str) else None
+    return score_answer(question, answer, kind=kind, max_chars=max_chars).to_line(item_id)

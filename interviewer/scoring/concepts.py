@@ -20,8 +20,8 @@ _GROUPS: dict[str, str] = {
     "partition partitions offset broker message messages event events stream streaming",
     "kubernetes": "kubernetes k8s pod pods cluster clusters helm deployment namespace node nodes "
     "container containers docker image images",
-    "secrets": "secret secrets credential credentials password passwords vault kms key keys token "
-    "tokens rotation rotate env sealed",
+    "secrets": "secret secrets credential credentials password passwords vault kms rotation rotate "
+    "sealed",
     "auth": "auth authentication authorization login oauth sso jwt session sessions permission "
     "permissions role roles rbac access identity",
     "api": "api apis endpoint endpoints rest grpc graphql request requests response responses "

@@ -9,8 +9,39 @@ from __future__ import annotations
 import re
 
 
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+class _Lower:
+    """A case-insensitive pattern that lowercases its input instead of using re.IGNORECASE.
+
+    Python's re compares case-folded characters slowly; lowercasing once and matching a
+    lowercase pattern gives identical results about twice as fast (scoring must do 200
+    answers a second on one core).
+    """
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, pattern: str) -> None:
+        # Lowercase literal letters only; escapes such as \S or \W keep their case.
+        self.pattern = re.compile(re.sub(r"(?<!\\)[A-Z]", lambda m: m.group().lower(), pattern))
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(_lowered(text))
+
+    def findall(self, text: str) -> list:
+        return self.pattern.findall(_lowered(text))
+
+
+_LAST: list[str] = ["", ""]
+
+
+def _lowered(text: str) -> str:
+    """text.lower(), remembering the last string: the analyser asks ~20 patterns per sentence."""
+    if text is not _LAST[0]:
+        _LAST[0], _LAST[1] = text, text.lower()
+    return _LAST[1]
+
+
+def _rx(pattern: str) -> _Lower:
+    return _Lower(pattern)
 
 
 # --- specificity -------------------------------------------------------------------------------
@@ -116,6 +147,25 @@ DETAIL = _rx(
     r"column|field|key|request|version|commit)\b|\bstack trace\b|\bquery plan\b|\bflame ?graph\b"
 )
 
+# A told story: a subject and a past-tense verb ("I prepared", "he hadn't realised", "we lost").
+IRREGULAR_PAST = (
+    r"was|were|had|did|told|said|made|went|took|wrote|found|built|ran|saw|got|gave|thought|knew|"
+    r"left|came|became|began|brought|bought|caught|chose|drove|fell|felt|forgot|heard|held|kept|"
+    r"led|lost|meant|met|paid|put|read|rose|sent|set|sold|spent|spoke|stood|taught|understood|"
+    r"won|broke|hit|cut|shut|let|quit|split|grew|threw|drew|dug|fought|hung|sat|slept|woke|"
+    r"hadn't|didn't|wasn't|weren't|couldn't|wouldn't"
+)
+NARRATIVE = _rx(
+    r"\b(?:I|we|he|she|they|my (?:team|manager|lead|colleague)|our (?:team|manager|lead|cto|ceo))\s+"
+    r"(?:\w+\s+){0,2}?(?:"
+    + IRREGULAR_PAST
+    + r"|(?!need|speed|feed|seed|bleed|breed|indeed)[a-z]{3,}ed)\b"
+)
+GENERIC_YOU = _rx(
+    r"\byou(?:'ll|'re|'d)?\s+(?:can|need|should|have|want|get|do|must|could|will|might|may|"
+    r"are|use|make|see|know|just|always|never|then)\b|\bone should\b"
+)
+
 # --- ownership ---------------------------------------------------------------------------------
 ACTION_VERBS = (
     r"decided|chose|choose|proposed|wrote|built|designed|led|owned|pushed|argued|convinced|"
@@ -147,6 +197,8 @@ OWNERSHIP = _rx(
     r"in charge|the tech lead|the only)\b"
     r"|\bI\s+(?:had|needed)\s+to\s+(?:decide|choose|convince|fix|lead|rewrite|debug|own)\b"
     r"|\bI\s+(?:own(?:ed)?|lead|led|run|ran|drove|manage[d]?)\s+(?:the|our|a|this|that)\b"
+    r"|\bI\s+(?:then\s+|also\s+|first\s+|personally\s+)?(?!used to|liked|loved|wanted|hoped|felt|"
+    r"seemed|needed|tried to|guessed|assumed|believed|noticed nothing)[a-z]{3,}ed\b"
 )
 HYPOTHETICAL_OWNERSHIP = _rx(
     r"\bI(?:'d|\s+would|'ll|\s+will|\s+should)\s+(?:probably\s+|first\s+|then\s+|also\s+|"
@@ -172,6 +224,15 @@ REASON_ALTERNATIVE = _rx(
     r"\bover (?:a |an |the )?(?:[\w-]+ ){0,3}(?:because|since|as)\b|"
     r"\b(?:pick|picked|chose|choose|prefer|preferred|went with|go with|favou?r|use|used)\b[^.]{0,60}\bover\b|\bcheaper than\b|\bsimpler than\b|\bsafer than\b|"
     r"\bfaster than\b|\bslower than\b|\bin exchange for\b|\bwhich (?:means|meant) we (?:lose|lost|give|gave)\b"
+)
+REASON_JUSTIFIED = _rx(
+    r"\b(?:I|we) (?:disagreed|thought|argued|pushed back|chose|decided|preferred|objected|"
+    r"recommended|proposed|insisted)\b[^.;]{0,40}:|\b(?:his|her|their|the) (?:argument|point|concern|"
+    r"reasoning|worry) was\b|\bfair point\b|\bwas fair\b|\bbefore deciding\b|\bto decide\b|"
+    r"\bcosts? (?:\w+ ){0,5}but\b|\bpays? off\b|\bworth (?:it|the)\b|\bat the (?:expense|price) of\b|"
+    r", not (?:a|an|the)\b|\bnot because\b|\bthe (?:risk|concern|worry|danger) (?:was|is|being)\b|"
+    r"\bnone of us\b|\bnobody (?:needed|used|wanted)\b|\bthe only (?:consumer|user|reason|thing)\b|"
+    r"\bif (?:we|I) (?:had|did|didn't|don't|do)\b[^.]{0,60}\b(?:would|we'd|I'd|then)\b|\bwhich would\b"
 )
 REASON_CAUSAL = _rx(
     r"\bbecause\b|\bsince (?!\d)|\bso that\b|\bin order to\b|\bthe reason\b|\bwhich is why\b|"
@@ -216,6 +277,10 @@ REFLECTION = _rx(
     r"\bdo (?:it |things |that )?differently\b|\bif I (?:did|were to do|had to do|could do|"
     r"started) (?:it|this|that|over)?\s?(?:again|over|today)?\b|\bmistakes?\b|\bregrets?\b|"
     r"\bnow I (?:always|make sure|start|ask|insist|push|try|write|check)\b|\bsince then I\b|"
+    r"\b(?:now|today|these days|since then|nowadays),? I(?:'d|'ve| would| always| make| do| ask| check| start| alert| write| push| try| insist| default| keep| review)\b|"
+    r"\bsince then\b|\bI(?:'d| would) (?:\w+ ){0,5}(?:sooner|earlier|first|differently|from the start|from day one)\b|"
+    r"\bI (?:\w+ ){0,4}(?:faster|better|earlier|sooner|more carefully) now\b|\bI(?:'ve| have) (?:since|started|learned|learnt|changed)\b|"
+    r"\bwhat I'd (?:do|change)\b|\bwhat I learned\b|\bI still (?:think|want|need)\b|\bI distrust\b|"
     r"\btakeaway\b|\bin the future I\b|\bwhat I'd change\b|\bI'd change\b|\bI underestimated\b|"
     r"\bI overestimated\b|\bI wish\b|\bI was wrong\b|\bmy fault\b|\bwhat I got wrong\b|"
     r"\bwent wrong\b|\bdidn't work\b|\bwouldn't do\b|\bwith more time\b|\bif I had more time\b|"
