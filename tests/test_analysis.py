@@ -107,9 +107,7 @@ def test_off_topic_answer_is_flagged():
         "I rolled back the release, paged the database team, and wrote the postmortem; we added "
         "a canary stage afterwards and have not had a bad deploy since."
     )
-    a = analyse_answer(
-        "How do you decide whom to hire for a senior role on your team?", incident
-    )
+    a = analyse_answer("How do you decide whom to hire for a senior role on your team?", incident)
     assert not a.on_topic
     assert a.present == []
 

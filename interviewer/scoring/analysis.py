@@ -184,6 +184,7 @@ def analyse_answer(
     substance = 0
     domain_terms = 0
     buzz = len(tool_lists) * 3
+    narrative: list[str] = []
     for s in kept:
         concrete = _concrete(s)
         owned = bool(lx.OWNERSHIP.search(s.text))
@@ -206,7 +207,7 @@ def analyse_answer(
         else:
             substance += 1
         if lx.NARRATIVE.search(s.text) and not platitude:
-            concrete += 0.25  # a told story is a particular situation, not a general claim
+            narrative.append(s.text)  # a told story is a particular situation, not a claim
         if concrete >= 0.25:
             tallies["specificity"].add(min(concrete, 1.0) * 0.6, s.text)
         elif concrete > 0:  # a named system or a tool in a sentence: barely counts
@@ -217,7 +218,7 @@ def analyse_answer(
             tallies["ownership"].add(0.45 if hypothetical else 0.2, s.text)
         justified = bool(lx.REASON_JUSTIFIED.search(s.text))
         # Reasoning about "you" in general is textbook; about one's own choice it is depth.
-        damp = 0.5 if lx.GENERIC_YOU.search(s.text) and not lx.FIRST_PERSON.search(s.text) else 1.0
+        damp = 0.25 if lx.GENERIC_YOU.search(s.text) and not lx.FIRST_PERSON.search(s.text) else 1.0
         if alternative and not platitude:
             tallies["reasoning"].add(0.5 * damp, s.text)
         elif justified and not platitude:
@@ -240,6 +241,8 @@ def analyse_answer(
         elif hypothetical and lx.DESIGN_REFLECTION.search(s.text):
             tallies["reflection"].add(0.4, s.text)
 
+    if narrative:  # capped: a long "we did this, we did that" is not more specific for it
+        tallies["specificity"].add(min(0.3, 0.1 * len(narrative)), narrative[0])
     generic_ratio = generic / max(1, len(kept))
     clarity = _clarity(kept, word_count, generic_ratio, on_topic, relevance, len(tool_lists))
     findings = {d: tallies[d].finding() for d in DIMENSIONS if d != "clarity"}

@@ -197,6 +197,9 @@ OWNERSHIP = _rx(
     r"in charge|the tech lead|the only)\b"
     r"|\bI\s+(?:had|needed)\s+to\s+(?:decide|choose|convince|fix|lead|rewrite|debug|own)\b"
     r"|\bI\s+(?:own(?:ed)?|lead|led|run|ran|drove|manage[d]?)\s+(?:the|our|a|this|that)\b"
+    r"|\b(?:rule|process|practice|policy|check|habit) I (?:enforce|introduced|set|follow|run|use)\b"
+    r"|\bI (?:always |usually |now )?(?:enforce|insist on|require|mentor|maintain|review every|"
+    r"push for|ask for|set up)\b"
     r"|\bI\s+(?:then\s+|also\s+|first\s+|personally\s+)?(?!used to|liked|loved|wanted|hoped|felt|"
     r"seemed|needed|tried to|guessed|assumed|believed|noticed nothing)[a-z]{3,}ed\b"
 )
@@ -229,7 +232,7 @@ REASON_JUSTIFIED = _rx(
     r"\b(?:I|we) (?:disagreed|thought|argued|pushed back|chose|decided|preferred|objected|"
     r"recommended|proposed|insisted)\b[^.;]{0,40}:|\b(?:his|her|their|the) (?:argument|point|concern|"
     r"reasoning|worry) was\b|\bfair point\b|\bwas fair\b|\bbefore deciding\b|\bto decide\b|"
-    r"\bcosts? (?:\w+ ){0,5}but\b|\bpays? off\b|\bworth (?:it|the)\b|\bat the (?:expense|price) of\b|"
+    r"\bcosts? (?:\w+ ){0,5}but\b|\b(?:pays?|paid) off\b|\bworth (?:it|the)\b|\bat the (?:expense|price) of\b|"
     r", not (?:a|an|the)\b|\bnot because\b|\bthe (?:risk|concern|worry|danger) (?:was|is|being)\b|"
     r"\bnone of us\b|\bnobody (?:needed|used|wanted)\b|\bthe only (?:consumer|user|reason|thing)\b|"
     r"\bif (?:we|I) (?:had|did|didn't|don't|do)\b[^.]{0,60}\b(?:would|we'd|I'd|then)\b|\bwhich would\b"

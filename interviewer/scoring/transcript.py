@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..bank import Bank
 from ..models import DIMENSIONS, Criterion, Dimension, Question, Rubric, Transcript
+from . import lexicon as lx
 from .analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, DimensionFinding, analyse_answer
 from .answer import STRONGER, dimension_level, overall_score, score_analysis
 from .scorecard import AnswerReview, CriterionScore, Evidence, Flag, Scorecard, StrongerAnswer
@@ -337,7 +338,7 @@ def _flags(transcript: Transcript, threads: list[_Thread]) -> list[Flag]:
                     detail=f'ignored an instruction aimed at the interviewer or scorer: "{a.steering[0][:120]}"',
                 )
             )
-        elif a is None and any(x in turn.notes for x in ("steering_ignored",)):
+        elif a is None and (lx.INJECTION.search(turn.text) or lx.STEERING.search(turn.text)):
             flags.append(
                 Flag(kind="steering_attempt", turn=i, detail="ignored an instruction in the answer")
             )

@@ -1,0 +1,39 @@
+"""Rubric evals with the offline (stub-free, model-free) scorer, as a regression guard in CI.
+
+The thresholds are the scoring issue's acceptance figures where our own data meets them, and
+the measured level minus a small margin where it does not yet (overall Spearman; see README).
+`python -m evals.run --split test` prints the full report.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from evals.run import gaming, off_topic, pairs, rated
+
+
+@pytest.fixture(scope="module")
+def test_split():
+    return rated("test")
+
+
+def test_rank_correlation_with_rated_answers(test_split):
+    assert test_split["n"] >= 100
+    assert test_split["spearman"] >= 0.55
+
+
+def test_specific_beats_generic_in_all_but_one_pair():
+    result = pairs()
+    assert result["generic_longer"] >= result["n"] // 2  # the set really tests length bias
+    assert len(result["failures"]) <= 1, result["failures"]
+
+
+def test_off_topic_false_flags_at_most_two_percent():
+    result = off_topic()
+    assert result["false_flag_rate"] <= 0.02, result["false_flags"]
+    assert result["recall"] > 0.2  # it does catch some: the check is not switched off
+
+
+def test_gaming_never_raises_a_score_by_more_than_a_quarter():
+    result = gaming()
+    assert result["violations"] == [], result["violations"]

@@ -1,0 +1,51 @@
+"""The terminal front ends, driven as a user would: through stdin of a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ANSWER = (
+    "At my last job I owned the billing service. I found a slow query on the invoices table, "
+    "added an index, and p99 went from 900 ms to 120 ms."
+)
+
+
+def run_cli(args: list[str], stdin: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "interviewer", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=os.environ.copy(),
+    )
+
+
+def test_chat_runs_an_interview_and_saves_the_transcript(isolated_home: Path):
+    result = run_cli(["chat", "--persona", "behavioural"], f"{ANSWER}\n\n\n/end\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Interviewer:") >= 3  # question, follow-up or next, farewell
+    assert "# Scorecard" in result.stdout
+    saved = list((isolated_home / "transcripts").glob("*.json"))
+    assert len(saved) == 1
+    transcript = json.loads(saved[0].read_text())
+    answers = [t for t in transcript["turns"] if t["role"] == "candidate"]
+    assert answers[0]["text"] == ANSWER
+
+
+def test_chat_survives_end_of_input(isolated_home: Path):
+    result = run_cli(["chat", "--persona", "fundamentals"], "")
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert "# Scorecard" in result.stdout
+
+
+def test_drill_asks_probes_and_scores(isolated_home: Path):
+    result = run_cli(
+        ["drill", "--persona", "complex-problem"], "We made it faster.\n\nI think it went well.\n\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Score:" in result.stdout and "Missing:" in result.stdout
