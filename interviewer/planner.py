@@ -44,7 +44,6 @@ ALIASES: dict[str, list[str]] = {
     "observability": ["opentelemetry", "prometheus", "grafana", "datadog"],
     "monitoring": ["prometheus", "grafana", "datadog"],
     "message queues": ["message queue", "queues", "rabbitmq", "sqs", "pub/sub", "pubsub"],
-    "kafka": ["kafka"],
     "rest": ["restful", "rest api", "rest apis"],
     "api design": ["apis", "api", "api-first"],
     "sql": ["sql"],
@@ -84,6 +83,8 @@ _CASE_SENSITIVE = {
     "api": r"\bAPI\b",
     "s3": r"\bS3\b",
 }
+# Job-ad boilerplate that names a skill tag without asking for it ("we are hiring").
+_BOILERPLATE = re.compile(r"\b(?:are|'re|is|now|currently|actively)\s+hiring\b", re.IGNORECASE)
 _TOO_GENERIC_TAGS = {
     "ownership",
     "communication",
@@ -108,9 +109,10 @@ _TOO_GENERIC_TAGS = {
 @lru_cache(maxsize=8)
 def _skill_patterns(tags: frozenset[str]) -> list[tuple[str, re.Pattern[str]]]:
     out: list[tuple[str, re.Pattern[str]]] = []
+    alias_owner = {a: t for t, forms in ALIASES.items() if t in tags for a in forms if a != t}
     for tag in sorted(tags):
-        if tag in _TOO_GENERIC_TAGS:
-            continue
+        if tag in _TOO_GENERIC_TAGS or tag in alias_owner:
+            continue  # too vague to name a skill, or another tag's alias ("ci" of "ci/cd")
         forms = [tag, *ALIASES.get(tag, [])]
         parts = []
         for form in forms:
@@ -127,17 +129,20 @@ def extract_skills(text: str, bank: Bank) -> list[str]:
     if not text:
         return []
     tags = frozenset(t for q in bank.questions.values() for t in q.topics)
+    text = _BOILERPLATE.sub(" ", text)
     found: list[tuple[int, int, str]] = []
     for tag, pattern in _skill_patterns(tags):
         match = pattern.search(text)
         if match:
             found.append((match.start(), match.end(), tag))
-    # "CI/CD" also contains "CI": keep only the tag whose match is not inside a longer one.
-    kept = [
-        (start, tag)
-        for start, end, tag in found
-        if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in found)
-    ]
+    # "CI/CD" also contains "CI", and two tags may match the same words: keep one per span.
+    kept: list[tuple[int, str]] = []
+    spans: list[tuple[int, int]] = []
+    for start, end, tag in sorted(found, key=lambda f: (f[0], f[0] - f[1], f[2])):
+        if any(s <= start and end <= e for s, e in spans):
+            continue
+        spans.append((start, end))
+        kept.append((start, tag))
     return [tag for _, tag in sorted(kept)]
 
 
