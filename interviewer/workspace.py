@@ -14,8 +14,8 @@ from .config import Settings, get_settings
 from .models import Level, Plan, Question, Transcript
 from .planner import plan_interview
 from .providers import Provider, get_provider
+from .scoring.judge import judge_transcript
 from .scoring.scorecard import Scorecard
-from .scoring.transcript import score_transcript
 
 if TYPE_CHECKING:
     from .store import IngestReport, QuestionStore
@@ -74,6 +74,10 @@ class Workspace:
 
     def score(self, transcript: Transcript) -> Scorecard:
         persona = self.bank.persona(transcript.persona)
-        return score_transcript(
-            transcript, self.bank.rubric_for(persona), self.bank, self.settings.max_answer_chars
+        return judge_transcript(
+            transcript,
+            self.bank.rubric_for(persona),
+            self.provider,
+            self.bank,
+            self.settings.max_answer_chars,
         )
