@@ -311,6 +311,8 @@ def score_transcript(
 
 
 def _next_drill(merged: list[AnswerAnalysis | None]) -> str:
+    if not any(m is not None for m in merged):
+        return "No answers to review yet: answer at least one question to get a drill."
     present = [m for m in merged if m is not None and m.on_topic]
     if not present:
         return (
