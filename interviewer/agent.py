@@ -21,6 +21,9 @@ from .scoring.answer import overall_score
 from .scoring.lexicon import INJECTION
 from .scoring.text import clean_text, split_sentences
 
+# Any real evidence of a dimension (a number, a reason, a lesson) means it is not probed: asking
+# "give me a number" after one was given sounds like the interviewer was not listening.
+SHOWN_FOR_PROBING = 0.25
 WORDS_PER_MINUTE = 130  # speaking pace used to turn answers into interview minutes
 CLOSING_RESERVE_MINUTES = 5
 END_COMMANDS = {"/end", "/quit", "/exit", "/stop"}
@@ -38,7 +41,7 @@ PRIORITY: dict[str, list[Dimension]] = {
     "design": _DESIGN,
 }
 GENERIC_PROBES: dict[str, str] = {
-    "specificity": "Can you make that concrete: which system, what scale, and one real number?",
+    "specificity": "Can you make that concrete: when was it, what exactly was involved, and how big was it?",
     "ownership": "Which part of that did you personally do or decide?",
     "reasoning": "Why that choice? What else did you consider, and what did it cost you?",
     "impact": "What was the result, and how did you measure it?",
@@ -114,7 +117,9 @@ def probe_target(
     if not analysis.on_topic or overall_score(analysis) >= 4.4:
         return None
     for dim in PRIORITY.get(kind or "", _TECHNICAL):
-        if dim not in shown and dim not in probed and not analysis.dimensions[dim].present:
+        if dim in shown or dim in probed:
+            continue
+        if analysis.dimensions[dim].strength < SHOWN_FOR_PROBING:
             return dim
     return None
 
@@ -209,10 +214,12 @@ class InterviewSession:
                 else None,
             )
         )
+        candidate = self.transcript.turns[-1]
         analysed = text[: self.max_answer_chars]
         self.minutes += 0.5 + len(analysed.split()) / WORDS_PER_MINUTE
         if self.phase == "main":
             turns = self._after_answer(analysed, notes)
+            candidate.notes = list(notes)  # what the interviewer concluded about this answer
         elif self.phase == "candidate_questions":
             turns = [self._closing_logistics()]
         else:
@@ -240,8 +247,9 @@ class InterviewSession:
         assert thread is not None
         q = thread.question
         last_asked = self._last_interviewer_text()
+        context = q.text if last_asked.strip() == q.text.strip() else f"{q.text} {last_asked}"
         analysis = analyse_answer(
-            f"{q.text} {last_asked}",
+            context,
             answer,
             kind=q.kind,
             topics=q.topics,
@@ -254,7 +262,9 @@ class InterviewSession:
         if analysis.steering and analysis.substance_sentences == 0 and not analysis.tool_lists:
             text = f"Let's stay with the interview. {self._last_interviewer_text() or q.text}"
             return [self._say("follow_up", text, q.id, None, notes=["steering_ignored"])]
-        thread.shown |= set(analysis.present)
+        thread.shown |= {
+            d for d in DIMENSIONS if analysis.dimensions[d].strength >= SHOWN_FOR_PROBING
+        }
         if self._out_of_time():
             return self._move_on()
 
@@ -266,6 +276,8 @@ class InterviewSession:
         if q.kind == "design" and asking_only and not thread.clarified and not thread.designed:
             thread.clarified = True
             return [self._say("follow_up", self._clarification(q), q.id, None)]
+        if not analysis.on_topic and not analysis.evasive and not analysis.empty:
+            notes.append("off_topic")  # the scorecard honours what the interviewer saw
         if analysis.evasive or (not analysis.on_topic and not analysis.empty):
             if thread.redirects == 0 and thread.probes < max(1, self.persona.probes_per_question):
                 thread.redirects += 1

@@ -60,6 +60,13 @@ ALIASES: dict[str, list[str]] = {
     "data modelling": ["data modeling", "data model", "schema design"],
     "caching": ["cache", "caches", "memcached"],
     "mentoring": ["mentor", "mentorship", "coaching"],
+    "performance management": [
+        "performance reviews",
+        "performance review",
+        "underperformance",
+        "underperforming",
+        "performance management",
+    ],
     "hiring": ["recruiting", "interviewing"],
     "react": ["react.js", "reactjs"],
     "c++": ["cpp"],
@@ -150,6 +157,7 @@ def pick_persona(jd: str | None, bank: Bank) -> str:
     """The persona whose JD keywords the text mentions most; `fundamentals` when none stands out."""
     if not jd or not jd.strip():
         return DEFAULT_PERSONA
+    title = next((line for line in jd.splitlines() if line.strip()), "")
     best, best_score = DEFAULT_PERSONA, 1.5
     for pid in sorted(bank.personas):
         persona = bank.personas[pid]
@@ -158,6 +166,8 @@ def pick_persona(jd: str | None, bank: Bank) -> str:
             pattern = _CASE_SENSITIVE.get(kw) or r"(?i:(?<![\w/])" + re.escape(kw) + r"(?![\w/]))"
             hits = len(re.findall(pattern, jd))
             score += min(hits, 3) * (1.5 if " " in kw else 1.0)
+            # The job title says the most, and a phrase there ("engineering manager") more than a word.
+            score += (5.0 if " " in kw else 1.0) * len(re.findall(pattern, title))
         if score > best_score:
             best, best_score = pid, score
     return best
@@ -191,24 +201,28 @@ def plan_interview(
 
     ranked = _rank_by_similarity(store, context or persona.description, persona.id, by_level, level)
     rank = {qid: i for i, qid in enumerate(ranked)}
+    own_topics = {t for q in by_level for t in q.topics}
+    # Skills this persona's questions never touch (a startup role that names React) get up to
+    # half the slots from the rest of the bank, so the plan still covers what the JD asks for.
+    borrowed_pool = [
+        q
+        for q in bank.questions.values()
+        if q.id not in exclude and persona.id not in q.personas and _level_ok(q, level)
+    ]
+    external = [s for s in skills if s not in own_topics]
+    reserve = min(count // 2, (len(external) + 1) // 2) if persona.id != "fundamentals" else 0
     chosen: list[PlannedQuestion] = []
-    uncovered = list(skills)
     used: set[str] = set()
-    while uncovered and len(chosen) < count:
-        best, best_cover = None, []
-        for q in sorted(by_level, key=lambda q: rank.get(q.id, 10_000)):
-            if q.id in used:
-                continue
-            cover = [s for s in uncovered if s in q.topics]
-            if len(cover) > len(best_cover):
-                best, best_cover = q, cover
-        if best is None:
-            break
-        used.add(best.id)
-        uncovered = [s for s in uncovered if s not in best_cover]
-        chosen.append(
-            _planned(best, "covers " + ", ".join(best_cover) + " from the job description")
-        )
+    uncovered = _cover(by_level, skills, count - reserve, rank, used, chosen, "")
+    uncovered = _cover(
+        sorted(borrowed_pool, key=lambda q: (q.kind not in {"technical", "design"}, q.id)),
+        [s for s in uncovered if s in external],
+        reserve,
+        {},
+        used,
+        chosen,
+        f" (borrowed from another interview kind: the {persona.name.lower()} questions do not cover it)",
+    )
     seen_topics = {t for c in chosen for t in c.topics}
     for qid in ranked:
         if len(chosen) >= count:
@@ -229,6 +243,37 @@ def plan_interview(
             used.add(qid)
             chosen.append(_planned(bank.questions[qid], f"a core {persona.name.lower()} question"))
     return Plan(persona=persona.id, role=role, level=level, skills=skills, questions=chosen)
+
+
+def _cover(
+    pool: list[Question],
+    skills: list[str],
+    slots: int,
+    rank: dict[str, int],
+    used: set[str],
+    chosen: list[PlannedQuestion],
+    note: str,
+) -> list[str]:
+    """Greedy set cover: pick questions covering the most uncovered skills; return the rest."""
+    uncovered = list(skills)
+    taken = 0
+    while uncovered and taken < slots:
+        best, best_cover = None, []
+        for q in sorted(pool, key=lambda q: rank.get(q.id, 10_000)):
+            if q.id in used:
+                continue
+            cover = [s for s in uncovered if s in q.topics]
+            if len(cover) > len(best_cover):
+                best, best_cover = q, cover
+        if best is None:
+            break
+        used.add(best.id)
+        taken += 1
+        uncovered = [s for s in uncovered if s not in best_cover]
+        chosen.append(
+            _planned(best, f"covers {', '.join(best_cover)} from the job description{note}")
+        )
+    return uncovered
 
 
 def _planned(q: Question, why: str) -> PlannedQuestion:

@@ -54,6 +54,9 @@ class AnswerAnalysis(BaseModel):
     evasive: bool = False
     empty: bool = False
     hypothetical: bool = False
+    repeated: bool = Field(
+        default=False, description="Same answer as given to an earlier question."
+    )
     steering: list[str] = Field(
         default_factory=list, description="Instructions aimed at the grader."
     )
@@ -206,7 +209,7 @@ def analyse_answer(
             generic += 1
         else:
             substance += 1
-        if lx.NARRATIVE.search(s.text) and not platitude:
+        if _has_context(s) and lx.NARRATIVE.search(s.text) and not platitude:
             narrative.append(s.text)  # a told story is a particular situation, not a claim
         if concrete >= 0.25:
             tallies["specificity"].add(min(concrete, 1.0) * 0.6, s.text)
@@ -232,8 +235,8 @@ def analyse_answer(
             tallies["impact"].add(0.8, s.text)
         elif outcome and not is_generic:
             tallies["impact"].add(0.35, s.text)
-        elif measured and lx.METRIC_NOUN.search(s.text):
-            tallies["impact"].add(0.35, s.text)
+        elif measured and lx.METRIC_NOUN.search(s.text) and lx.NARRATIVE.search(s.text):
+            tallies["impact"].add(0.35, s.text)  # a measured state in a told story, not an estimate
         elif hypothetical and lx.DESIGN_MEASURE.search(s.text):
             tallies["impact"].add(0.35, s.text)
         if lx.REFLECTION.search(s.text) and not platitude:

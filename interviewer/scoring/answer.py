@@ -109,7 +109,7 @@ def overall_score(a: AnswerAnalysis) -> float:
     ) / (_WEIGHTS["specificity"] + _WEIGHTS["ownership"] + _WEIGHTS["reasoning"] + OUTCOME_WEIGHT)
     score = 1.5 + 1.5 * competence + 2.0 * depth + _WEIGHTS["clarity"] * st["clarity"]
     if st["specificity"] < 0.3 and st["ownership"] < 0.3:
-        score = min(score, 3.2)  # generic, textbook-like at best
+        score = min(score, 3.0 + 0.25 * (score - 3.0))  # generic, textbook-like at best
     if a.substance_sentences == 0:
         score = min(score, 2.0)
     return round(max(1.0, min(5.0, score)), 2)

@@ -63,7 +63,10 @@ UNITS = (
 NUMBER_WITH_UNIT = _rx(
     r"(?:[$€£]\s?\d[\d,.]*\s?(?:k|m|b|bn|million|billion)?\b)"
     r"|(?:\bp\d{2,3}\b)"
-    r"|(?:\b\d[\d,.]*\s?(?:" + UNITS + r")(?![a-z]))"
+    r"|(?:\b\d[\d,.]*(?:\s?|-)(?:(?:more|fewer|new|extra|active|paying|daily|monthly|"
+    r"concurrent|additional|million|thousand|billion|k|m)[\s-])?(?:" + UNITS + r")(?![a-z]))"
+    r"|(?:\b\d[\d,.]*-(?:million|thousand|billion|row|node|line|person|day|week|month|year|"
+    r"minute|second|hour|gb|tb|core)\b)"
     r"|(?:\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|"
     r"forty|fifty|hundred|a few|several|dozens of|hundreds of|thousands of|millions of)\s+"
     r"(?:engineers|people|services|customers|users|teams|weeks|months|days|hours|nodes|"

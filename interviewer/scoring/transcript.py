@@ -17,6 +17,7 @@ from . import lexicon as lx
 from .analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, DimensionFinding, analyse_answer
 from .answer import STRONGER, dimension_level, overall_score, score_analysis
 from .scorecard import AnswerReview, CriterionScore, Evidence, Flag, Scorecard, StrongerAnswer
+from .text import split_sentences
 
 _CLARIFYING = re.compile(
     r"\?|\b(?:assum(?:e|ing|ption)|clarify|requirements?|how many|what scale|do we need|"
@@ -62,6 +63,7 @@ def _threads(
     current: _Thread | None = None
     last_prompt = ""
     last_kind = ""
+    seen: dict[str, _Thread] = {}
     for i, turn in enumerate(transcript.turns):
         if turn.role == "interviewer":
             last_prompt, last_kind = turn.text, turn.kind
@@ -95,6 +97,13 @@ def _threads(
         a = analyse_answer(
             context, turn.text, kind=current.kind, topics=current.topics, max_chars=max_chars
         )
+        if "off_topic" in turn.notes and a.on_topic:
+            a = a.model_copy(update={"on_topic": False})  # the interviewer saw it as off topic
+        key = " ".join(turn.text.lower().split())
+        if len(key) > 40 and seen.get(key, current) is not current:
+            # The same answer given to a different question is not an answer to this one.
+            a = a.model_copy(update={"on_topic": False, "repeated": True})
+        seen.setdefault(key, current)
         current.answers.append((i, turn.text, a))
         if last_kind == "wrench":
             current.after_wrench.append((i, turn.text, a))
@@ -105,9 +114,10 @@ def _merge(answers: list[tuple[int, str, AnswerAnalysis]]) -> AnswerAnalysis | N
     """A thread's analysis: the best strength per dimension across its answers."""
     if not answers:
         return None
+    counted = [x for x in answers if x[2].on_topic] or answers  # off-topic answers add nothing
     dims: dict[Dimension, DimensionFinding] = {}
     for d in DIMENSIONS:
-        best = max((a.dimensions[d] for _, _, a in answers), key=lambda f: f.strength)
+        best = max((a.dimensions[d] for _, _, a in counted), key=lambda f: f.strength)
         dims[d] = best
     first = answers[0][2]
     return first.model_copy(
@@ -156,7 +166,9 @@ def _score_criterion(
     evidence: list[Evidence] = []
     chances = 0
     notes: list[str] = []
+    special_chances = 0
     for sig in c.signals:
+        before = chances
         if sig in DIMENSIONS:
             per_thread = []
             for t, m in zip(threads, merged, strict=False):
@@ -171,21 +183,19 @@ def _score_criterion(
             designs = [t for t in threads if t.kind == "design" and t.answers]
             for t in designs:
                 chances += 1
-                turn, text, _ = t.answers[0]
-                hits = _CLARIFYING.findall(text)
-                levels.append(min(5.0, 1.0 + 1.3 * len(hits)))
-                m = _CLARIFYING.search(text)
-                if m:
-                    sentence = _sentence_around(text, m.start())
-                    evidence.append(Evidence(turn=turn, quote=sentence))
+                asked = 0
+                for turn, text, _ in t.answers[:2]:  # before and right after the first design
+                    for sentence in split_sentences(text):
+                        if _CLARIFYING.search(sentence.text):
+                            asked += 1
+                            evidence.append(Evidence(turn=turn, quote=sentence.text))
+                levels.append(min(5.0, 1.0 + 1.2 * asked))
         elif sig == "adaptation":
             for t in threads:
                 if not t.wrenched:
                     continue
                 if not t.after_wrench:
-                    chances += 1
-                    levels.append(1.0)
-                    continue
+                    continue  # the candidate never got to answer the wrench: no evidence either way
                 chances += 1
                 best = max(t.after_wrench, key=lambda x: overall_score(x[2]))
                 levels.append(overall_score(best[2]))
@@ -196,15 +206,22 @@ def _score_criterion(
                 if quote:
                     evidence.append(Evidence(turn=best[0], quote=quote[0]))
         elif sig == "curiosity":
-            for turn, text in closing[:1]:
+            if closing:
                 chances += 1
-                asked = text.count("?")
-                words = len(text.split())
-                levels.append(min(5.0, 1.0 + 1.2 * asked + (0.8 if words > 25 else 0)))
-                if asked:
-                    evidence.append(
-                        Evidence(turn=turn, quote=_sentence_around(text, text.index("?")))
-                    )
+                asked = [
+                    (turn, sentence.text)
+                    for turn, text in closing
+                    for sentence in split_sentences(text)
+                    if sentence.text.endswith("?") and len(sentence.words) >= 4
+                ]
+                depth = sum(len(text.split()) for _, text in closing) > 40
+                levels.append(min(5.0, 1.0 + 1.2 * len(asked) + (0.6 if depth else 0.0)))
+                evidence += [Evidence(turn=turn, quote=q) for turn, q in asked]
+        if sig not in DIMENSIONS:
+            special_chances += chances - before
+    special = [sig for sig in c.signals if sig not in DIMENSIONS]
+    if special and not special_chances:
+        chances = 0  # e.g. a "handling wrenches" criterion when no wrench was answered
     evidence = verify_quotes(evidence, transcript)
     if chances == 0 or not levels:
         return CriterionScore(
@@ -344,7 +361,15 @@ def _flags(transcript: Transcript, threads: list[_Thread]) -> list[Flag]:
             flags.append(
                 Flag(kind="steering_attempt", turn=i, detail="ignored an instruction in the answer")
             )
-        if a is not None and not a.on_topic and not a.empty and not a.evasive:
+        if a is not None and a.repeated:
+            flags.append(
+                Flag(
+                    kind="repeated_answer",
+                    turn=i,
+                    detail="the same answer was given to an earlier question",
+                )
+            )
+        elif a is not None and not a.on_topic and not a.empty and not a.evasive:
             flags.append(
                 Flag(kind="off_topic", turn=i, detail="answer did not address the question asked")
             )
