@@ -43,8 +43,11 @@ def read_jsonl(path: str) -> list[tuple[int, Any | None, str | None]]:
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
     out: list[tuple[int, Any | None, str | None]] = []
+    last = max((n for n, line in enumerate(lines, start=1) if line.strip()), default=0)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
+            if number < last:  # a blank line inside the file still gets its output line
+                out.append((number, None, f"line {number}: empty line"))
             continue
         try:
             out.append((number, json.loads(line), None))
@@ -191,6 +194,8 @@ def cmd_plan(ws: Workspace, args: argparse.Namespace) -> int:
 def cmd_follow_up(ws: Workspace, args: argparse.Namespace) -> int:
     from .followup import decide_follow_up
 
+    if not args.question.strip():
+        raise InputError("--question is empty; pass the question that was asked")
     persona = ws.bank.persona(args.persona) if args.persona else None
     decision = decide_follow_up(ws, args.question, args.answer, persona)
     if args.json:
@@ -210,12 +215,18 @@ def cmd_simulate(ws: Workspace, args: argparse.Namespace) -> int:
 
     rows = read_jsonl(args.answers)
     answers: list[str] = []
+    problems: list[str] = []
     for number, obj, error in rows:
         if error:
-            raise InputError(f"{args.answers}: {error}")
-        if not isinstance(obj, dict) or not isinstance(obj.get("answer"), str):
-            raise InputError(f'{args.answers}: line {number}: expected {{"answer": "..."}}')
-        answers.append(obj["answer"])
+            problems.append(error)
+        elif not isinstance(obj, dict) or not isinstance(obj.get("answer"), str):
+            problems.append(f'line {number}: expected {{"answer": "..."}}')
+        else:
+            answers.append(obj["answer"])
+    if problems:  # report every bad line at once, and run nothing on a half-read file
+        raise InputError(
+            f"{args.answers}: {len(problems)} bad line(s):\n  " + "\n  ".join(problems)
+        )
     result, card = simulate(
         ws,
         args.persona,
@@ -336,9 +347,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("score-answers", cmd_score_answers, "score answers from a JSONL file")
     p.add_argument("file", metavar="FILE.jsonl", help='lines of {"id","question","answer"}')
     p.add_argument("--strict", action="store_true", help="exit 2 if any line had an error")
-    p = add("score", cmd_score, "score a transcript (the format simulate --json prints)")
+    p = add("score", cmd_score, "score a transcript (the format simulate --json prints)", False)
     p.add_argument("transcript", metavar="TRANSCRIPT.json")
-    p.add_argument("--markdown", action="store_true", help="Markdown scorecard (the default)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+    fmt.add_argument("--markdown", action="store_true", help="Markdown scorecard (the default)")
     return parser
 
 

@@ -6,7 +6,6 @@ crash or Ctrl-C loses nothing.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from .scoring.scorecard import Scorecard
 from .workspace import Workspace
 
 HELP = "Type your answer and press Enter twice to send. Commands: /skip, /end, /help."
+KNOWN_COMMANDS = {"/help", "/skip", "/next", "/end", "/quit", "/exit", "/stop"}
 
 
 def save_transcript(folder: Path, name: str, transcript: Transcript) -> Path:
@@ -119,8 +119,12 @@ def chat(
             if answer is None:
                 _show(session.end())
                 break
-            if answer.strip().lower() == "/help":
+            command = answer.strip().lower()
+            if command == "/help":
                 print(HELP)
+                continue
+            if command.startswith("/") and command.split()[0] not in KNOWN_COMMANDS:
+                print(f"Unknown command {command.split()[0]!r}. {HELP}")
                 continue
             _show(session.reply(answer))
             save_transcript(folder, name, session.transcript)
@@ -192,5 +196,4 @@ def drill(ws: Workspace, persona: str | None, topic: str | None, level: Level | 
         print(f"  - {line}")
     if score.flags:
         print(f"Flags: {', '.join(score.flags)}")
-    print(json.dumps({"question_id": question.id, "overall": score.overall}), file=sys.stderr)
     return 0

@@ -161,3 +161,24 @@ def test_module_entry_point_runs():
 def test_bad_search_input_is_exit_2(capsys, argv):
     code, _, err = run(capsys, *argv)
     assert code == 2 and err.startswith("error:")
+
+
+def test_follow_up_with_empty_question_is_exit_2(capsys):
+    code, _, err = run(capsys, "follow-up", "--question", " ", "--answer", "x", "--json")
+    assert code == 2 and "--question is empty" in err
+
+
+def test_score_answers_keeps_one_output_line_per_input_line(capsys, tmp_path):
+    path = tmp_path / "a.jsonl"
+    row = {"id": "x", "question": "How do you pick a cache TTL?", "answer": "It depends on staleness."}
+    path.write_text(json.dumps(row) + "\n\n" + json.dumps({**row, "id": "y"}) + "\n")
+    assert main(["score-answers", str(path)]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x.get("line") for x in lines] == [1, 2, 3]
+    assert "empty line" in lines[1]["error"] and lines[2]["id"] == "y"
+
+
+def test_simulate_reports_every_bad_line(capsys, tmp_path):
+    answers = write_jsonl(tmp_path / "a.jsonl", ["{bad", {"answer": "ok"}, {"text": "no"}])
+    code, _, err = run(capsys, "simulate", "--persona", "behavioural", "--answers", str(answers), "--json")
+    assert code == 2 and "line 1" in err and "line 3" in err and "2 bad line(s)" in err

@@ -49,3 +49,11 @@ def test_drill_asks_probes_and_scores(isolated_home: Path):
     )
     assert result.returncode == 0, result.stderr
     assert "Score:" in result.stdout and "Missing:" in result.stdout
+
+
+def test_chat_unknown_command_is_not_an_answer(isolated_home: Path):
+    result = run_cli(["chat", "--persona", "behavioural"], "/foo\n/end\n")
+    assert result.returncode == 0
+    assert "Unknown command '/foo'" in result.stdout
+    transcript = json.loads(next((isolated_home / "transcripts").glob("*.json")).read_text())
+    assert not [t for t in transcript["turns"] if t["role"] == "candidate"]

@@ -190,7 +190,15 @@ def score_answer(
     topics: list[str] | tuple[str, ...] = (),
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> AnswerScore:
-    """Analyse and score one answer. Identical input always gives the identical score."""
-    return score_analysis(
+    """Analyse and score one answer. Identical input always gives the identical score.
+
+    Evidence is quoted from the answer after control characters are removed; a quote that is
+    not also an exact substring of the raw answer (it spanned a removed character) is left out.
+    """
+    score = score_analysis(
         analyse_answer(question, answer, kind=kind, topics=topics, max_chars=max_chars)
     )
+    verbatim = [q for q in score.evidence if q in answer]
+    if len(verbatim) != len(score.evidence):
+        score = score.model_copy(update={"evidence": verbatim})
+    return score

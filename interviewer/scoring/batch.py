@@ -63,4 +63,5 @@ def _score_row(number: int, obj: Any | None, error: str | None, max_chars: int) 
     if not question.strip():
         return {"id": item_id, "line": number, "error": f"line {number}: field 'question' is empty"}
     kind = obj.get("kind") if isinstance(obj.get("kind"), str) else None
-    return score_answer(question, answer, kind=kind, max_chars=max_chars).to_line(item_id)
+    line = score_answer(question, answer, kind=kind, max_chars=max_chars).to_line(item_id)
+    return {**line, "line": number}

@@ -13,7 +13,10 @@ from functools import lru_cache
 
 import snowballstemmer
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Control characters, zero-width space, LRM/RLM and bidi overrides; ZWJ/ZWNJ stay (emoji, scripts).
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n\s*(?:[-*\u2022]\s+|\d+[.)]\s+)?|\s+(?=[-*\u2022]\s)")
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#./'-]*[a-z0-9+#]|[a-z0-9]", re.IGNORECASE)
 
