@@ -170,7 +170,11 @@ def test_follow_up_with_empty_question_is_exit_2(capsys):
 
 def test_score_answers_keeps_one_output_line_per_input_line(capsys, tmp_path):
     path = tmp_path / "a.jsonl"
-    row = {"id": "x", "question": "How do you pick a cache TTL?", "answer": "It depends on staleness."}
+    row = {
+        "id": "x",
+        "question": "How do you pick a cache TTL?",
+        "answer": "It depends on staleness.",
+    }
     path.write_text(json.dumps(row) + "\n\n" + json.dumps({**row, "id": "y"}) + "\n")
     assert main(["score-answers", str(path)]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
@@ -180,5 +184,7 @@ def test_score_answers_keeps_one_output_line_per_input_line(capsys, tmp_path):
 
 def test_simulate_reports_every_bad_line(capsys, tmp_path):
     answers = write_jsonl(tmp_path / "a.jsonl", ["{bad", {"answer": "ok"}, {"text": "no"}])
-    code, _, err = run(capsys, "simulate", "--persona", "behavioural", "--answers", str(answers), "--json")
+    code, _, err = run(
+        capsys, "simulate", "--persona", "behavioural", "--answers", str(answers), "--json"
+    )
     assert code == 2 and "line 1" in err and "line 3" in err and "2 bad line(s)" in err

@@ -117,6 +117,64 @@ def _is_tool_list(s: Sentence) -> bool:
     return len(named) >= 4 or (len(named) >= 3 and s.text.count(",") >= 2)
 
 
+# Every steering pattern contains one of these; the long patterns run only when one is present.
+_STEER_HINTS = (
+    "ignor",
+    "disregard",
+    "forget",
+    "overrid",
+    "bypass",
+    "scor",
+    "rate",
+    "rating",
+    "grad",
+    "mark",
+    "rubric",
+    "evaluat",
+    "assess",
+    "system",
+    "assistant",
+    "instruction",
+    "prompt",
+    "perfect",
+    "full",
+    "max",
+    "highest",
+    "top",
+    "outstanding",
+    "excellent",
+    "exceptional",
+    "exemplary",
+    "pretend",
+    "act as",
+    "jailbreak",
+    "developer",
+    "end the",
+    "you are now",
+    "new ",
+    "ai ",
+    "model",
+    "give",
+    "assign",
+    "award",
+    "record",
+    "treat",
+    "respond",
+    "output",
+    "5",
+    "10",
+    "hire",
+    "<",
+    "[",
+    "candidate",
+)
+
+
+def _might_steer(s: Sentence) -> bool:
+    low = s.text.lower()
+    return any(hint in low for hint in _STEER_HINTS)
+
+
 def _has_context(s: Sentence) -> bool:
     """A sentence long enough to attach a number to something (not 'It was 40%.')."""
     content = [w for w in s.words if w not in lx.STOPWORDS and not w[0].isdigit()]
@@ -143,7 +201,7 @@ def _concrete(s: Sentence) -> float:
         score += 0.25
     tech = sum(1 for w in s.words if w in lx.TECH_TERMS)
     if 0 < tech <= 2 and len(s.words) >= 6:
-        score += 0.1
+        score += 0.2
     return score
 
 
@@ -167,7 +225,7 @@ def analyse_answer(
     tool_lists: list[str] = []
     kept: list[Sentence] = []
     for s in sentences:
-        if lx.INJECTION.search(s.text) or lx.STEERING.search(s.text):
+        if _might_steer(s) and (lx.INJECTION.search(s.text) or lx.STEERING.search(s.text)):
             steering.append(s.text)
         elif _is_tool_list(s):
             tool_lists.append(s.text)
@@ -178,10 +236,6 @@ def analyse_answer(
     content_words = sum(1 for w in all_tokens if w not in lx.STOPWORDS)
     empty = word_count == 0
     evasive = not empty and content_words < 25 and bool(lx.EVASIVE.search(text))
-    on_topic, relevance = judge_relevance(
-        question, tuple(topics), all_tokens, " ".join(s.text for s in kept)
-    )
-    on_topic = on_topic and not empty and not evasive
 
     generic = 0
     substance = 0
@@ -189,19 +243,18 @@ def analyse_answer(
     buzz = len(tool_lists) * 3
     narrative: list[str] = []
     for s in kept:
-        concrete = _concrete(s)
-        owned = bool(lx.OWNERSHIP.search(s.text))
-        hypo_owned = bool(lx.HYPOTHETICAL_OWNERSHIP.search(s.text))
-        alternative = bool(lx.REASON_ALTERNATIVE.search(s.text))
-        causal = bool(lx.REASON_CAUSAL.search(s.text))
-        outcome = bool(lx.OUTCOME.search(s.text))
-        platitude = bool(lx.PLATITUDE.search(s.text))
-        domain = sum(1 for w in s.words if stem(w) in STEM_TO_CONCEPTS and stem(w) not in _EVERYDAY)
+        text = s.text
+        placeholder = bool(lx.PLACEHOLDER.search(text))
+        concrete = 0.0 if placeholder else _concrete(s)
+        owned = bool(lx.OWNERSHIP.search(text))
+        platitude = bool(lx.PLATITUDE.search(text))
+        stems = [stem(w) for w in s.words]
+        domain = sum(1 for st in stems if st in STEM_TO_CONCEPTS and st not in _EVERYDAY)
         buzz += sum(1 for w in s.words if w in lx.TECH_TERMS or w in lx.BUZZWORDS)
         is_generic = (
             concrete < 0.25
             and not owned
-            and (platitude or (domain == 0 and bool(lx.GENERIC_MODAL.search(s.text))))
+            and (platitude or (domain == 0 and bool(lx.GENERIC_MODAL.search(text))))
         )
         if not platitude:
             domain_terms += domain
@@ -209,41 +262,50 @@ def analyse_answer(
             generic += 1
         else:
             substance += 1
-        if _has_context(s) and lx.NARRATIVE.search(s.text) and not platitude:
-            narrative.append(s.text)  # a told story is a particular situation, not a claim
+        context = _has_context(s)
+        narrated = context and bool(lx.NARRATIVE.search(text))
+        if narrated and not platitude:
+            narrative.append(text)  # a told story is a particular situation, not a claim
         if concrete >= 0.25:
-            tallies["specificity"].add(min(concrete, 1.0) * 0.6, s.text)
+            tallies["specificity"].add(min(concrete, 1.0) * 0.6, text)
         elif concrete > 0:  # a named system or a tool in a sentence: barely counts
-            tallies["specificity"].add(0.05, s.text)
+            tallies["specificity"].add(0.05, text)
         if owned:
-            tallies["ownership"].add(0.55 if concrete >= 0.25 or not platitude else 0.3, s.text)
-        elif hypo_owned:
-            tallies["ownership"].add(0.45 if hypothetical else 0.2, s.text)
-        justified = bool(lx.REASON_JUSTIFIED.search(s.text))
-        # Reasoning about "you" in general is textbook; about one's own choice it is depth.
-        damp = 0.25 if lx.GENERIC_YOU.search(s.text) and not lx.FIRST_PERSON.search(s.text) else 1.0
-        if alternative and not platitude:
-            tallies["reasoning"].add(0.5 * damp, s.text)
-        elif justified and not platitude:
-            tallies["reasoning"].add(0.4 * damp, s.text)
-        elif causal and not is_generic:
-            tallies["reasoning"].add(0.3 * damp, s.text)
-        measured = _has_context(s) and (
-            bool(lx.NUMBER_WITH_UNIT.search(s.text)) or bool(lx.FROM_TO.search(s.text))
+            tallies["ownership"].add(0.55 if concrete >= 0.25 or not platitude else 0.3, text)
+        elif lx.HYPOTHETICAL_OWNERSHIP.search(text):
+            tallies["ownership"].add(0.45 if hypothetical else 0.2, text)
+        reason = 0.0
+        if not platitude and not placeholder and lx.REASON_ALTERNATIVE.search(text):
+            reason = 0.5
+        elif not platitude and lx.REASON_JUSTIFIED.search(text):
+            reason = 0.4
+        elif not is_generic and lx.REASON_CAUSAL.search(text):
+            reason = 0.3
+        if reason:
+            # Reasoning about "you" in general is textbook; about one's own choice it is depth.
+            generic_you = lx.GENERIC_YOU.search(text) and not lx.FIRST_PERSON.search(text)
+            tallies["reasoning"].add(reason * (0.25 if generic_you else 1.0), text)
+        outcome = bool(lx.OUTCOME.search(text))
+        measured = context and (
+            bool(lx.NUMBER_WITH_UNIT.search(text)) or bool(lx.FROM_TO.search(text))
         )
         if outcome and measured:
-            tallies["impact"].add(0.8, s.text)
+            tallies["impact"].add(0.8, text)
         elif outcome and not is_generic:
-            tallies["impact"].add(0.35, s.text)
-        elif measured and lx.METRIC_NOUN.search(s.text) and lx.NARRATIVE.search(s.text):
-            tallies["impact"].add(0.35, s.text)  # a measured state in a told story, not an estimate
-        elif hypothetical and lx.DESIGN_MEASURE.search(s.text):
-            tallies["impact"].add(0.35, s.text)
-        if lx.REFLECTION.search(s.text) and not platitude:
-            tallies["reflection"].add(0.6, s.text)
-        elif hypothetical and lx.DESIGN_REFLECTION.search(s.text):
-            tallies["reflection"].add(0.4, s.text)
+            tallies["impact"].add(0.35, text)
+        elif measured and narrated and lx.METRIC_NOUN.search(text):
+            tallies["impact"].add(0.35, text)  # a measured state in a told story, not an estimate
+        elif hypothetical and lx.DESIGN_MEASURE.search(text):
+            tallies["impact"].add(0.35, text)
+        if not platitude and lx.REFLECTION.search(text):
+            tallies["reflection"].add(0.6, text)
+        elif hypothetical and lx.DESIGN_REFLECTION.search(text):
+            tallies["reflection"].add(0.4, text)
 
+    on_topic, relevance = judge_relevance(
+        question, tuple(topics), all_tokens, " ".join(s.text for s in kept), substance >= 2
+    )
+    on_topic = on_topic and not empty and not evasive
     if narrative:  # capped: a long "we did this, we did that" is not more specific for it
         tallies["specificity"].add(min(0.3, 0.1 * len(narrative)), narrative[0])
     generic_ratio = generic / max(1, len(kept))

@@ -23,7 +23,7 @@ _GROUPS: dict[str, str] = {
     "secrets": "secret secrets credential credentials password passwords vault kms rotation rotate "
     "sealed",
     "auth": "auth authentication authorization login oauth sso jwt session sessions permission "
-    "permissions role roles rbac access identity",
+    "permissions rbac access identity",
     "api": "api apis endpoint endpoints rest grpc graphql request requests response responses "
     "versioning version versions pagination contract contracts client clients sdk",
     "observability": "observability logging logs log metrics metric tracing traces trace "
@@ -65,7 +65,8 @@ _GROUPS: dict[str, str] = {
     "tech-debt": "debt legacy refactor refactoring rewrite cleanup maintainability messy "
     "shortcut shortcuts",
     "security": "security secure vulnerability vulnerabilities owasp injection xss csrf ssrf "
-    "exploit attack attacker threat threats cve patch scanner scanning sast dast pentest audit",
+    "exploit attack attacker threat threats cve patch scanner scanning sast dast pentest audit "
+    "scripting cross-site sanitize sanitise sanitization escaping malicious",
     "dependencies": "dependency dependencies package packages library libraries supply chain "
     "sbom lockfile upgrade upgrades npm pip",
     "ml": "ml model models training train trained inference feature features dataset datasets "

@@ -169,6 +169,12 @@ GENERIC_YOU = _rx(
     r"are|use|make|see|know|just|always|never|then)\b|\bone should\b"
 )
 
+# Placeholders instead of the real thing: "option A over B", "service X", "foo".
+PLACEHOLDER = _rx(
+    r"\boption [ab12]\b|\b(?:service|system|tool|team|company|approach|framework) [xyz]\b|"
+    r"\b[xyz] (?:over|instead of|vs\.?|versus) [xyz]\b|\bfoo\b|\bblah\b|\betc\. etc\b"
+)
+
 # --- ownership ---------------------------------------------------------------------------------
 ACTION_VERBS = (
     r"decided|chose|choose|proposed|wrote|built|designed|led|owned|pushed|argued|convinced|"

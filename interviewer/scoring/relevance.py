@@ -9,6 +9,7 @@ so it runs only on the few answers the word check finds suspicious. Short answer
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,7 +31,9 @@ _BROAD_CONCEPTS = frozenset(
 )
 
 # Measured on evals/data (see README): these keep false flags under 2% on on-topic answers.
-MIN_CONTENT_WORDS = 12  # shorter answers are judged on depth, never flagged
+MIN_CONTENT_WORDS = 12  # shorter answers need stronger evidence to be flagged...
+MIN_SHORT_WORDS = 4  # ...and the shortest are judged on depth only
+SEMANTIC_MAX_SHORT = 0.08  # a short answer sharing no word with the question, and far in meaning
 LEXICAL_MAX = 0.3  # at most one common interview word shared with the question
 SEMANTIC_MAX = 0.2  # MiniLM cosine below which the meaning is elsewhere
 SEMANTIC_CHARS = 240  # the answer's opening carries its subject, and keeps this fast
@@ -71,7 +74,24 @@ def _embedder() -> Any:
         return None
 
 
+# Questions whose subject the candidate chooses: "your hardest bug", "a project you're proud of".
+_OPEN_QUESTION = re.compile(
+    r"\b(?:your|you've|you have|you're|you)\b[^?.]{0,40}\b(?:biggest|hardest|most|best|worst|"
+    r"favou?rite|proudest|last|recent|current|previous)\b|\b(?:a|one|any) (?:project|system|"
+    r"codebase|library|decision|time|situation|problem|bug|mistake|thing|feature|role|team)\b|"
+    r"\bwalk me through\b|\bwhich of your\b|\bpick (?:a|one)\b|\btell me about (?:a|your|one|the)\b|"
+    r"\bthe (?:biggest|hardest|most|best|worst|toughest|largest)\b|\bwhat did you\b|"
+    r"\b(?:something|anything) you\b|\byou (?:took on|owned|built|led|shipped|made)\b",
+    re.IGNORECASE,
+)
+# The candidate picks the subject whatever words follow: "walk me through a PR you're proud of".
+_STRONGLY_OPEN = re.compile(
+    r"\bwalk me through (?:a|an|one|your)\b|\bproud of\b|\bwhich of your\b|\bpick (?:a|one)\b|"
+    r"\byour (?:biggest|hardest|favou?rite|proudest|best|worst)\b",
+    re.IGNORECASE,
+)
 _SIMILARITY: dict[tuple[str, str], float] = {}
+_VECTORS: dict[str, Any] = {}  # embedded texts; questions recur across a batch
 _PENDING: list[list[tuple[str, str]]] = []
 
 
@@ -103,10 +123,15 @@ def prefetch(keys: list[tuple[str, str]]) -> None:
         return
     if len(_SIMILARITY) > 50_000:
         _SIMILARITY.clear()
-    texts = list(dict.fromkeys([q for q, _ in todo] + [a for _, a in todo]))
-    vectors = dict(zip(texts, embedder.embed(texts), strict=True))
+    if len(_VECTORS) > 20_000:
+        _VECTORS.clear()
+    texts = [
+        t for t in dict.fromkeys([q for q, _ in todo] + [a for _, a in todo]) if t not in _VECTORS
+    ]
+    if texts:
+        _VECTORS.update(zip(texts, embedder.embed(texts), strict=True))
     for q, a in todo:
-        _SIMILARITY[(q, a)] = float(vectors[q] @ vectors[a])
+        _SIMILARITY[(q, a)] = float(_VECTORS[q] @ _VECTORS[a])
 
 
 @contextmanager
@@ -120,18 +145,33 @@ def deferred_similarity() -> Iterator[list[tuple[str, str]]]:
 
 
 def judge_relevance(
-    question: str, topics: tuple[str, ...], answer_tokens: list[str], answer: str
+    question: str,
+    topics: tuple[str, ...],
+    answer_tokens: list[str],
+    answer: str,
+    substantive: bool = True,
 ) -> tuple[bool, float]:
     """(on_topic, lexical relevance). Flags only answers that share (almost) no subject words
-    with the question *and* whose meaning is far from it; short answers are never flagged.
+    with the question *and* whose meaning is far from it; the shortest are never flagged.
+
+    ``substantive`` is False for answers with under two sentences of substance: they score low
+    whether or not they are on topic, so they skip the (costly) embedding check.
     """
     subject = subject_of(question, topics)
     a_stems = content_stems(answer_tokens)
     own = overlap(subject, a_stems, frozenset(concepts_of(a_stems - _WEAK_STEMS)))
     content_words = sum(1 for t in answer_tokens if t not in lx.STOPWORDS)
-    if content_words < MIN_CONTENT_WORDS or own > LEXICAL_MAX:
+    short = content_words < MIN_CONTENT_WORDS
+    if content_words < MIN_SHORT_WORDS or own > (0.0 if short else LEXICAL_MAX):
         return True, own
-    if not subject.concepts - _BROAD_CONCEPTS:
+    if _STRONGLY_OPEN.search(question) or (
+        not subject.concepts - _BROAD_CONCEPTS and _OPEN_QUESTION.search(question)
+    ):
         return True, own  # an open question ("your biggest project"): the subject is theirs
+    if not substantive and not short:
+        return True, own
     similarity = semantic_similarity(question, answer)
-    return not (similarity is not None and similarity < SEMANTIC_MAX), own
+    # Without a known concept in the question, the embedding alone must be surer.
+    grounded = bool(subject.concepts - _BROAD_CONCEPTS)
+    limit = SEMANTIC_MAX if grounded and not short else SEMANTIC_MAX_SHORT
+    return not (similarity is not None and similarity < limit), own
