@@ -48,6 +48,12 @@ GENERIC_PROBES: dict[str, str] = {
     "reflection": "Looking back, what would you do differently?",
     "clarity": "Could you sum that up in two sentences?",
 }
+SKETCH_NUDGES = (
+    "Let's get something on the board. What would you build first? Name the main components "
+    "and walk me through how one request flows through them.",
+    "It doesn't need to be complete. Where would the data live, and what is the first thing "
+    "that happens when a request comes in?",
+)
 _LEADS = ('You said "{q}".', 'You mentioned "{q}".', 'Going back to "{q}":')
 _CHOICE = re.compile(
     r"\b(?:used|chose|picked|went with|decided|moved|switched|introduced|added|built|would use|"
@@ -143,6 +149,7 @@ class _Thread:
     wrenches: int = 0
     redirects: int = 0
     clarified: bool = False
+    nudges: int = 0
     designed: bool = False
     minutes: float = 0.0
     shown: set[str] = field(default_factory=set)
@@ -291,6 +298,13 @@ class InterviewSession:
                 text = q.wrenches[thread.wrenches % len(q.wrenches)]
                 thread.wrenches += 1
                 return [self._say("wrench", text, q.id, None)]
+        if q.kind == "design" and not thread.designed:
+            if thread.nudges < min(len(SKETCH_NUDGES), self.persona.probes_per_question):
+                # No design on the table yet: probes about "your algorithm" would presume one.
+                text = SKETCH_NUDGES[thread.nudges]
+                thread.nudges += 1
+                return [self._say("follow_up", text, q.id, "specificity")]
+            return self._move_on()
         target = self._probe_target(q, analysis)
         if target and thread.probes < self.persona.probes_per_question:
             thread.probes += 1

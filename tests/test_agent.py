@@ -211,3 +211,18 @@ def test_reply_before_start_is_an_error(bank):
 
     with pytest.raises(InterviewerError):
         session(bank, "complex-problem").reply("hello")
+
+
+def test_design_without_a_design_gets_nudges_not_presumptuous_probes(bank):
+    q = first_of_kind(bank, "design")
+    s = session(bank, "system-design", [q.id])
+    s.start()
+    turns = [s.reply(a)[0] for a in ("Is it read heavy?", "Hmm, not sure.", "Maybe a database?")]
+    assert turns[0].target is None  # assumptions offered for the clarifying question
+    assert turns[1].kind == "follow_up" and turns[2].kind == "follow_up"
+    assert turns[1].text != turns[2].text
+    assert all(t.text not in q.probes.values() for t in turns)
+    assert not any(t.kind == "wrench" for t in turns)  # nothing to throw a wrench into yet
+    redirect = s.reply("I don't know.")[0]  # one gentle redirect for an evasive answer...
+    assert redirect.target is None and q.text in redirect.text
+    assert s.reply("I don't know.")[0].kind in {"question", "closing"}  # ...then move on
