@@ -6,8 +6,8 @@ import re
 
 from pydantic import BaseModel
 
-from .agent import GENERIC_PROBES, follow_up_text, probe_target
 from .models import Dimension, Persona
+from .probes import GENERIC_PROBES, follow_up_text, probe_target
 from .scoring.analysis import analyse_answer
 from .workspace import Workspace
 

@@ -1,0 +1,127 @@
+"""What to probe next, and how to say it: the most important missing dimension, named in the
+candidate's own words. Pure functions, shared by the interview and `interviewer follow-up`.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from .models import Dimension, Question
+from .scoring.analysis import AnswerAnalysis
+from .scoring.answer import overall_score
+from .scoring.lexicon import INJECTION
+from .scoring.text import split_sentences
+
+# Any real evidence of a dimension (a number, a reason, a lesson) means it is not probed: asking
+# "give me a number" after one was given sounds like the interviewer was not listening.
+SHOWN_FOR_PROBING = 0.25
+_NARRATIVE: list[Dimension] = ["specificity", "ownership", "impact", "reasoning", "reflection"]
+_DESIGN: list[Dimension] = ["reasoning", "specificity", "impact", "reflection", "ownership"]
+_TECHNICAL: list[Dimension] = ["specificity", "reasoning", "ownership", "impact", "reflection"]
+PRIORITY: dict[str, list[Dimension]] = {
+    "behavioural": _NARRATIVE,
+    "experience": _NARRATIVE,
+    "problem": _NARRATIVE,
+    "startup": _NARRATIVE,
+    "leadership": _NARRATIVE,
+    "design": _DESIGN,
+}
+GENERIC_PROBES: dict[str, str] = {
+    "specificity": "Can you make that concrete: when was it, what exactly was involved, and how big was it?",
+    "ownership": "Which part of that did you personally do or decide?",
+    "reasoning": "Why that choice? What else did you consider, and what did it cost you?",
+    "impact": "What was the result, and how did you measure it?",
+    "reflection": "Looking back, what would you do differently?",
+    "clarity": "Could you sum that up in two sentences?",
+}
+SKETCH_NUDGES = (
+    "Let's get something on the board. What would you build first? Name the main components "
+    "and walk me through how one request flows through them.",
+    "It doesn't need to be complete. Where would the data live, and what is the first thing "
+    "that happens when a request comes in?",
+)
+_LEADS = ('You said "{q}".', 'You mentioned "{q}".', 'Going back to "{q}":')
+_CHOICE = re.compile(
+    r"\b(?:used|chose|picked|went with|decided|moved|switched|introduced|added|built|would use|"
+    r"'d use|'d go with|would go with|store|put)\b",
+    re.IGNORECASE,
+)
+_OUTCOME_HINT = re.compile(
+    r"\b(?:faster|slower|better|worse|improved|reduced|fixed|worked|helped|success|shipped|"
+    r"launched|result|happier|stable|down|up)\b",
+    re.IGNORECASE,
+)
+_WE = re.compile(r"\b(?:we|our|the team)\b", re.IGNORECASE)
+
+
+def stable_index(key: str, n: int) -> int:
+    return zlib.crc32(key.encode()) % n
+
+
+def short_quote(sentence: str, max_words: int = 14) -> str:
+    """A verbatim fragment of a sentence, at most ``max_words`` words, cut at a clause if possible."""
+    text = sentence.strip().rstrip(".!?;:")
+    words = text.split()
+    if len(words) <= max_words:
+        return text
+    for sep in (", ", "; ", " because ", " but ", " and ", " so "):
+        head = text.split(sep)[0]
+        if 4 <= len(head.split()) <= max_words:
+            return head
+    return " ".join(words[:max_words])
+
+
+def pick_quote(answer: str, target: Dimension | None) -> str | None:
+    """The part of the answer a follow-up should name, chosen for the dimension it probes."""
+    sentences = [
+        s.text
+        for s in split_sentences(answer)
+        if len(s.words) >= 3 and not INJECTION.search(s.text)
+    ]
+    if not sentences:
+        return None
+    pattern = {
+        "impact": _OUTCOME_HINT,
+        "ownership": _WE,
+        "reasoning": _CHOICE,
+        "reflection": _OUTCOME_HINT,
+    }.get(target or "")
+    if pattern is not None:
+        for s in sentences:
+            if pattern.search(s):
+                return short_quote(s)
+    if target == "reflection":
+        return short_quote(sentences[-1])
+    return short_quote(sentences[0])
+
+
+def probe_target(
+    kind: str | None,
+    analysis: AnswerAnalysis,
+    shown: set[str] | frozenset[str] = frozenset(),
+    probed: set[str] | frozenset[str] = frozenset(),
+) -> Dimension | None:
+    """The most important dimension the answers so far have not shown, or None if deep enough.
+
+    Never a dimension the answer clearly shows: an answer with a measured result is not probed
+    for impact. Clarity is never probed; it is judged, not asked for.
+    """
+    if not analysis.on_topic or overall_score(analysis) >= 4.4:
+        return None
+    for dim in PRIORITY.get(kind or "", _TECHNICAL):
+        if dim in shown or dim in probed:
+            continue
+        if analysis.dimensions[dim].strength < SHOWN_FOR_PROBING:
+            return dim
+    return None
+
+
+def follow_up_text(
+    question: Question | None, answer: str, target: Dimension, salt: str = ""
+) -> str:
+    """A probe that names what the candidate said, then asks for the missing dimension."""
+    quote = pick_quote(answer, target)
+    probe = (question.probes.get(target) if question else None) or GENERIC_PROBES[target]
+    lead = _LEADS[stable_index(f"{question.id if question else ''}{salt}", len(_LEADS))]
+    return f"{lead.format(q=quote)} {probe}" if quote else probe
