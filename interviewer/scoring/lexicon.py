@@ -256,11 +256,11 @@ REASON_CAUSAL = _rx(
 
 # --- impact ------------------------------------------------------------------------------------
 OUTCOME = _rx(
-    r"\b(?:reduced|reduces|cut|dropped|drops|decreased|lowered|improved|improves|increased|raised|"
+    r"\b(?:reduced|reduces|cut|dropped|drops|decreased|lowered|improved|improves|increased|"
     r"grew|saved|saves|sped up|halved|doubled|tripled|fell|eliminated|prevented|avoided|"
     r"stopped|resolved|recovered|restored|retained|renewed|won|unblocked|shrank|shrunk|"
     r"went (?:from|down|up)|brought (?:\w+\s+){0,3}(?:down|up|to)|came down|"
-    r"got (?:\w+\s+){0,2}(?:down|up) to|down to|up to|from \S+ to)\b"
+    r"got (?:\w+\s+){0,2}(?:down|up) to|down to|from [$€£~]?\d\S* to)\b"
     r"|\bas a result\b|\bthe result(?:s)? (?:was|were)\b|\bthe outcome\b|\bended up\b|"
     r"\bsince then\b|\bno (?:more|further) (?:incidents|pages|outages|complaints|tickets)\b|"
     r"\bzero (?:incidents|downtime|pages|outages|data loss)\b|\bshipped (?:on time|it|the)\b|"
