@@ -272,7 +272,7 @@ def analyse_answer(
             tallies["specificity"].add(0.05, text)
         if owned:
             tallies["ownership"].add(0.55 if concrete >= 0.25 or not platitude else 0.3, text)
-        elif lx.HYPOTHETICAL_OWNERSHIP.search(text):
+        elif not platitude and lx.HYPOTHETICAL_OWNERSHIP.search(text):
             tallies["ownership"].add(0.45 if hypothetical else 0.2, text)
         reason = 0.0
         if not platitude and not placeholder and lx.REASON_ALTERNATIVE.search(text):

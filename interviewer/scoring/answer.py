@@ -38,6 +38,7 @@ _LABEL = {
 }
 COMPETENCE_TERMS = 8  # subject-matter words that make an answer competent (textbook level)
 OUTCOME_WEIGHT = 0.8
+SPECIFIC_COMPETENCE = 0.8
 # How much each dimension matters to depth; clarity matters least (short and clear still wins).
 _WEIGHTS = {
     "specificity": 1.0,
@@ -101,6 +102,8 @@ def overall_score(a: AnswerAnalysis) -> float:
     outcome = max(st["impact"], 0.9 * st["reflection"])
     competence = min(1.0, a.domain_terms / COMPETENCE_TERMS) * (1 - 0.5 * a.generic_ratio)
     competence *= max(0.3, 1 - 2.5 * max(0.0, a.buzzword_ratio - 0.08))  # name-dropping
+    # Real detail shows competence too, in domains our word lists do not know (React, billing).
+    competence = max(competence, SPECIFIC_COMPETENCE * st["specificity"])
     depth = (
         _WEIGHTS["specificity"] * st["specificity"]
         + _WEIGHTS["ownership"] * st["ownership"]

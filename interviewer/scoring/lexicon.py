@@ -220,6 +220,9 @@ HYPOTHETICAL_OWNERSHIP = _rx(
     r"batch|limit|return|expose|log|alert|monitor|test|roll out|begin|want|lean|default|"
     r"favo(?:u)?r|reject|skip|write|estimate|assume|separate|isolate|hash|route|drop|retry)\b"
     r"|\bmy\s+(?:first\s+step|approach|recommendation|choice|default|instinct|proposal)\b"
+    r"|\bI\s+(?:always\s+|usually\s+|typically\s+|first\s+|then\s+|also\s+)?(?:keep|give|score|"
+    r"timebox|start|check|write|review|ask|make|track|block|split|pair|run|set|pick|look at|"
+    r"prioriti[sz]e|schedule|protect|move|push|rotate|insist|default to)\b"
 )
 WE_ONLY = _rx(r"\bwe\b|\bour\b|\bthe team\b")
 FIRST_PERSON = _rx(r"\bI\b|\bmy\b|\bme\b")
@@ -322,7 +325,10 @@ PLATITUDE = _rx(
     r"context|case)\b|\bwin[- ]win\b|\bgrowth mindset\b|\bcustomer[- ]first\b|\bthe user first\b|"
     r"\bmove fast\b|\bcontinuous improvement\b|\bquality (?:matters|is important)\b|"
     r"\bmakes? (?:all )?the difference\b|\bkeep it simple\b|\bthere are many (?:ways|factors)\b|"
-    r"\bevery (?:team|company|situation) is different\b|\byou (?:have to|need to|should|must)\b"
+    r"\bevery (?:team|company|situation) is different\b|\byou (?:have to|need to|should|must)\b|"
+    r"\bis (?:all )?about (?:trade-?offs|balance|people|communication|the customer|value)\b|"
+    r"\b(?:core|personal) values?\b|\bkeep (?:\w+ ){1,4}in mind\b|\bmindset\b|"
+    r"\b(?:really|truly|deeply) care about\b|\bwhat matters (?:most )?is\b|\bis key\b"
 )
 GENERIC_MODAL = _rx(
     r"\b(?:always|never|usually|typically|generally|normally|often|should|need to|must|"
