@@ -229,6 +229,8 @@ FIRST_PERSON = _rx(r"\bI\b|\bmy\b|\bme\b")
 
 # --- reasoning ---------------------------------------------------------------------------------
 REASON_ALTERNATIVE = _rx(
+    r"\btrad(?:es?|ing) (?:\w+ ){1,3}for\b|\bnot (?:\w+ ){0,2}\w+, but\b|\bbeats? (?:a|an|the)\b|"
+    r"\b(?:two|three|four|several|a few) (?:options|alternatives|approaches|choices)\b|\boptions?:|"
     r"\binstead of\b|\brather than\b|\bas opposed to\b|\bat the cost of\b|\btrade[- ]?offs?\b|"
     r"\bthe (?:downside|upside|catch|cost|drawback)\b|\bdownsides?\b|\bdrawbacks?\b|"
     r"\b(?:I|we) (?:considered|evaluated|compared|weighed|looked at|ruled out|rejected|"
@@ -241,6 +243,9 @@ REASON_ALTERNATIVE = _rx(
     r"\bfaster than\b|\bslower than\b|\bin exchange for\b|\bwhich (?:means|meant) we (?:lose|lost|give|gave)\b"
 )
 REASON_JUSTIFIED = _rx(
+    r"\bdeliberately\b|\bintentionally\b|\bon purpose\b|\b(?:didn't|did not|chose not to) "
+    r"(?:use|go with|build|add)\b|\bdecided against\b|\bworst case\b|\bavoids? (?:a|an|the|another)\b|"
+    r"\bthe (?:problem|issue|root cause|cause|catch) (?:is|was)\b|\bwhat convinced\b|"
     r"\b(?:I|we) (?:disagreed|thought|argued|pushed back|chose|decided|preferred|objected|"
     r"recommended|proposed|insisted)\b[^.;]{0,40}:|\b(?:his|her|their|the) (?:argument|point|concern|"
     r"reasoning|worry) was\b|\bfair point\b|\bwas fair\b|\bbefore deciding\b|\bto decide\b|"
