@@ -286,8 +286,8 @@ def analyse_answer(
             generic_you = lx.GENERIC_YOU.search(text) and not lx.FIRST_PERSON.search(text)
             tallies["reasoning"].add(reason * (0.25 if generic_you else 1.0), text)
         outcome = bool(lx.OUTCOME.search(text))
-        measured = context and (
-            bool(lx.NUMBER_WITH_UNIT.search(text)) or bool(lx.FROM_TO.search(text))
+        measured = (context and bool(lx.NUMBER_WITH_UNIT.search(text))) or (
+            len(s.words) >= 5 and bool(lx.FROM_TO.search(text))  # "it went from 8 s to 400 ms"
         )
         if outcome and measured:
             tallies["impact"].add(0.8, text)
