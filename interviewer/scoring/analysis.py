@@ -298,7 +298,7 @@ def analyse_answer(
         elif hypothetical and lx.DESIGN_MEASURE.search(text):
             tallies["impact"].add(0.35, text)
         if not platitude and lx.REFLECTION.search(text):
-            tallies["reflection"].add(0.6, text)
+            tallies["reflection"].add(0.3 if lx.WEAK_REFLECTION.search(text) else 0.6, text)
         elif hypothetical and lx.DESIGN_REFLECTION.search(text):
             tallies["reflection"].add(0.4, text)
 

@@ -296,18 +296,24 @@ DESIGN_MEASURE = _rx(
 REFLECTION = _rx(
     r"\bin hindsight\b|\blooking back\b|\bin retrospect\b|\blessons?\b|\bI (?:learned|learnt)\b|"
     r"\bwe (?:learned|learnt)\b|\btaught me\b|\bnext time\b|\b(?:I|we) (?:should|could|would) "
-    r"have\b|\b(?:I|we)(?:'d| would) (?:do|change|approach) (?:\w+ )?(?:differently|first)\b|"
+    r"have\b|\b(?:I|we)(?:'d| would) (?:do|change|approach) (?:\w+ )?differently\b|"
     r"\bdo (?:it |things |that )?differently\b|\bif I (?:did|were to do|had to do|could do|"
     r"started) (?:it|this|that|over)?\s?(?:again|over|today)?\b|\bmistakes?\b|\bregrets?\b|"
     r"\bnow I (?:always|make sure|start|ask|insist|push|try|write|check)\b|\bsince then I\b|"
     r"\b(?:now|today|these days|since then|nowadays),? I(?:'d|'ve| would| always| make| do| ask| check| start| alert| write| push| try| insist| default| keep| review)\b|"
-    r"\bsince then\b|\bI(?:'d| would) (?:\w+ ){0,5}(?:sooner|earlier|first|differently|from the start|from day one)\b|"
+    r"\bsince then\b|\bI(?:'d| would) (?:\w+ ){0,5}(?:sooner|earlier|differently|from the start|from day one)\b|"
     r"\bI (?:\w+ ){0,4}(?:faster|better|earlier|sooner|more carefully) now\b|\bI(?:'ve| have) (?:since|started|learned|learnt|changed)\b|"
-    r"\bwhat I'd (?:do|change)\b|\bwhat I learned\b|\bI still (?:think|want|need)\b|\bI distrust\b|"
-    r"\btakeaway\b|\bin the future I\b|\bwhat I'd change\b|\bI'd change\b|\bI underestimated\b|"
+    r"\bwhat I'd (?:do|change)\b|\bwhat I learned\b|\bI still (?:want|need)\b|\bI distrust\b|"
+    r"\btakeaway\b|\bin the future I\b|\bwhat I'd change\b|\bI underestimated\b|"
     r"\bI overestimated\b|\bI wish\b|\bI was wrong\b|\bmy fault\b|\bwhat I got wrong\b|"
-    r"\bwent wrong\b|\bdidn't work\b|\bwouldn't do\b|\bwith more time\b|\bif I had more time\b|"
+    r"\bwhat went wrong\b|\bwouldn't do\b|\bwith more time\b|\bif I had more time\b|"
     r"\bI've since\b|\bchanged how I\b|\bI now\b|\bthese days I\b|\btoday I would\b"
+)
+# Lessons with no content: "I learned a lot", "it was a good learning".
+WEAK_REFLECTION = _rx(
+    r"\b(?:learned|learnt|taught me) (?:a lot|so much|many things)\b|\bgood learning\b|"
+    r"\blearned that you (?:need|should|have)\b|\blessons? learned\b|\b(?:better|cleaner|nicer) and "
+    r"(?:better|cleaner|nicer)\b|\bmore features\b"
 )
 DESIGN_REFLECTION = _rx(
     r"\b(?:breaks?|fails?) first\b|\bweak (?:point|spot)\b|\bfailure modes?\b|\bif (?:that|this|it) "
