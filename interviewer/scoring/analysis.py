@@ -266,8 +266,10 @@ def analyse_answer(
         narrated = context and bool(lx.NARRATIVE.search(text))
         if narrated and not platitude:
             narrative.append(text)  # a told story is a particular situation, not a claim
+        generic_you = bool(lx.GENERIC_YOU.search(text)) and not lx.FIRST_PERSON.search(text)
         if concrete >= 0.25:
-            tallies["specificity"].add(min(concrete, 1.0) * 0.6, text)
+            # "You'd put the counters in Redis" is the textbook; "we put them in Redis" is a case.
+            tallies["specificity"].add(min(concrete, 1.0) * (0.3 if generic_you else 0.6), text)
         elif concrete > 0:  # a named system or a tool in a sentence: barely counts
             tallies["specificity"].add(0.05, text)
         if owned:
@@ -283,7 +285,6 @@ def analyse_answer(
             reason = 0.3
         if reason:
             # Reasoning about "you" in general is textbook; about one's own choice it is depth.
-            generic_you = lx.GENERIC_YOU.search(text) and not lx.FIRST_PERSON.search(text)
             tallies["reasoning"].add(reason * (0.25 if generic_you else 1.0), text)
         outcome = bool(lx.OUTCOME.search(text))
         measured = (context and bool(lx.NUMBER_WITH_UNIT.search(text))) or (

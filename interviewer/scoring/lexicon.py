@@ -188,7 +188,7 @@ ACTION_VERBS = (
     r"analy[sz]ed|identified|diagnosed|discovered|realised|realized|spotted|caught|tested|"
     r"reviewed|rewired|tuned|optimi[sz]ed|sharded|partitioned|cached|indexed|wrapped|"
     r"extracted|merged|patched|upgraded|downgraded|disabled|enabled|configured|rotated|"
-    r"spent|worked|spoke|talked|explained|presented|pitched|persuaded|delegated|"
+    r"spent|spoke|talked|explained|presented|pitched|persuaded|delegated|"
     r"gave|sent|wrote up|drafted|interviewed|onboarded|hired|let go|promoted|challenged|"
     r"pushed back|disagreed|admitted|apologi[sz]ed|owned up|stepped in|stepped up|"
     r"made|opened|closed|filed|split up|broke|broke down|reframed|prioriti[sz]ed|"
