@@ -20,6 +20,7 @@ from .relevance import judge_relevance
 from .text import Sentence, clean_text, split_sentences, stem, words
 
 DEFAULT_MAX_CHARS = 6000
+CAUSAL_ONLY_MAX = 2  # bare "because" sentences that count; alternatives and trade-offs always do
 HYPOTHETICAL_KINDS = {"design", "technical", "security", "ml", "walkthrough", "take-home"}
 _HYPOTHETICAL_Q = re.compile(
     r"^\s*(?:how would|what would|design|imagine|suppose|say you|if you|you're|you are|"
@@ -242,6 +243,7 @@ def analyse_answer(
     domain_terms = 0
     buzz = len(tool_lists) * 3
     narrative: list[str] = []
+    causal_only = 0
     for s in kept:
         text = s.text
         placeholder = bool(lx.PLACEHOLDER.search(text))
@@ -283,6 +285,9 @@ def analyse_answer(
             reason = 0.4
         elif not is_generic and lx.REASON_CAUSAL.search(text):
             reason = 0.3
+        if reason == 0.3:  # a bare "because": several of them are still thin reasoning
+            causal_only += 1
+            reason = 0.3 if causal_only <= CAUSAL_ONLY_MAX else 0.0
         if reason:
             # Reasoning about "you" in general is textbook; about one's own choice it is depth.
             tallies["reasoning"].add(reason * (0.25 if generic_you else 1.0), text)
@@ -292,7 +297,7 @@ def analyse_answer(
         )
         if outcome and measured:
             tallies["impact"].add(0.8, text)
-        elif outcome and not is_generic:
+        elif outcome and not is_generic and len(s.words) >= 5:  # not "It saved 20 hours."
             tallies["impact"].add(0.35, text)
         elif measured and narrated and lx.METRIC_NOUN.search(text):
             tallies["impact"].add(0.35, text)  # a measured state in a told story, not an estimate

@@ -37,7 +37,10 @@ _LABEL = {
     "clarity": "a clear structure",
 }
 COMPETENCE_TERMS = 8  # subject-matter words that make an answer competent (textbook level)
-OUTCOME_WEIGHT = 0.8
+# Share of the literal rubric reading in the overall score; the rest is the weighted sum fitted
+# to rated answers. The literal part keeps "specific beats generic" even where the fit leans on
+# reasoning words that generic answers also use.
+ANCHOR_SHARE = 0.5
 SPECIFIC_COMPETENCE = 0.8
 # How much each dimension matters to depth; clarity matters least (short and clear still wins).
 _WEIGHTS = {
@@ -90,27 +93,81 @@ def dimension_level(strength: float) -> int:
     return 5
 
 
-def overall_score(a: AnswerAnalysis) -> float:
-    """Overall depth on the rubric's 1-5 scale, from competence, the depth dimensions and gates.
+FEATURES = (
+    "specificity",
+    "ownership",
+    "reasoning",
+    "impact",
+    "reflection",
+    "competence",
+    "buzzword_ratio",
+    "generic_ratio",
+    "specific_x_owned",
+    "specific_x_outcome",
+)
+# Fitted by `python -m evals.fit` (ridge 1.0) on the dev split only; see README for test figures.
+OVERALL_WEIGHTS: dict[str, float] = {
+    "specificity": 0.128,
+    "ownership": 0.203,
+    "reasoning": 0.635,
+    "impact": 0.379,
+    "reflection": 0.450,
+    "competence": 0.958,
+    "buzzword_ratio": -0.059,
+    "generic_ratio": -0.666,
+    "specific_x_owned": 0.039,
+    "specific_x_outcome": 0.939,
+    "intercept": 1.590,
+}
 
-    Competence (subject-matter words outside platitudes) lifts a textbook answer to about 3;
-    only depth (specific, owned, reasoned, with an outcome or lesson) lifts it further.
-    """
-    if a.empty or a.evasive or not a.on_topic:
-        return 1.0
+
+def features(a: AnswerAnalysis) -> list[float]:
+    """The numbers the overall score is a weighted sum of (see FEATURES)."""
     st = {d: a.dimensions[d].strength for d in DIMENSIONS}
     outcome = max(st["impact"], 0.9 * st["reflection"])
     competence = min(1.0, a.domain_terms / COMPETENCE_TERMS) * (1 - 0.5 * a.generic_ratio)
     competence *= max(0.3, 1 - 2.5 * max(0.0, a.buzzword_ratio - 0.08))  # name-dropping
     # Real detail shows competence too, in domains our word lists do not know (React, billing).
     competence = max(competence, SPECIFIC_COMPETENCE * st["specificity"])
+    return [
+        st["specificity"],
+        st["ownership"],
+        st["reasoning"],
+        st["impact"],
+        st["reflection"],
+        competence,
+        a.buzzword_ratio,
+        a.generic_ratio,
+        st["specificity"] * st["ownership"],
+        st["specificity"] * outcome,
+    ]
+
+
+def _anchored(a: AnswerAnalysis, st: dict[str, float]) -> float:
+    """The rubric read literally: competence brings ~3, specific + owned + reasoned + outcome 5."""
+    competence = features(a)[FEATURES.index("competence")]
+    outcome = max(st["impact"], 0.9 * st["reflection"])
     depth = (
-        _WEIGHTS["specificity"] * st["specificity"]
-        + _WEIGHTS["ownership"] * st["ownership"]
-        + _WEIGHTS["reasoning"] * st["reasoning"]
-        + OUTCOME_WEIGHT * outcome
-    ) / (_WEIGHTS["specificity"] + _WEIGHTS["ownership"] + _WEIGHTS["reasoning"] + OUTCOME_WEIGHT)
-    score = 1.5 + 1.5 * competence + 2.0 * depth + _WEIGHTS["clarity"] * st["clarity"]
+        st["specificity"] + 0.7 * st["ownership"] + 0.8 * st["reasoning"] + 0.8 * outcome
+    ) / 3.3
+    return 1.5 + 1.5 * competence + 2.0 * depth + 0.3 * st["clarity"]
+
+
+def overall_score(a: AnswerAnalysis, weights: dict[str, float] | None = None) -> float:
+    """Overall depth on the rubric's 1-5 scale: gates first, then a fitted weighted sum.
+
+    Off-topic, empty and evasive answers score 1; an answer with no sentence of substance at
+    most 2. Otherwise competence lifts a textbook answer towards 3 and only depth (specific,
+    owned, reasoned, with an outcome or lesson) lifts it further.
+    """
+    if a.empty or a.evasive or not a.on_topic:
+        return 1.0
+    w = weights or OVERALL_WEIGHTS
+    fitted = w["intercept"] + sum(
+        w[name] * value for name, value in zip(FEATURES, features(a), strict=True)
+    )
+    st = {d: a.dimensions[d].strength for d in DIMENSIONS}
+    score = (1 - ANCHOR_SHARE) * fitted + ANCHOR_SHARE * _anchored(a, st)
     if st["specificity"] < 0.3 and st["ownership"] < 0.3:
         score = min(score, 3.0 + 0.25 * (score - 3.0))  # generic, textbook-like at best
     if a.substance_sentences == 0:

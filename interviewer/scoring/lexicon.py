@@ -295,7 +295,7 @@ DESIGN_MEASURE = _rx(
 # --- reflection --------------------------------------------------------------------------------
 REFLECTION = _rx(
     r"\bin hindsight\b|\blooking back\b|\bin retrospect\b|\blessons?\b|\bI (?:learned|learnt)\b|"
-    r"\bwe (?:learned|learnt)\b|\btaught me\b|\bnext time\b|\b(?:I|we) (?:should|could|would) "
+    r"\bwe (?:learned|learnt)\b|\btaught me\b|\bnext time,? (?:I|we)\b|\b(?:I|we) (?:should|could|would) "
     r"have\b|\b(?:I|we)(?:'d| would) (?:do|change|approach) (?:\w+ )?differently\b|"
     r"\bdo (?:it |things |that )?differently\b|\bif I (?:did|were to do|had to do|could do|"
     r"started) (?:it|this|that|over)?\s?(?:again|over|today)?\b|\bmistakes?\b|\bregrets?\b|"
