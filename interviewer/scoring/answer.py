@@ -143,9 +143,8 @@ def features(a: AnswerAnalysis) -> list[float]:
     ]
 
 
-def _anchored(a: AnswerAnalysis, st: dict[str, float]) -> float:
+def _anchored(competence: float, st: dict[str, float]) -> float:
     """The rubric read literally: competence brings ~3, specific + owned + reasoned + outcome 5."""
-    competence = features(a)[FEATURES.index("competence")]
     outcome = max(st["impact"], 0.9 * st["reflection"])
     depth = (
         st["specificity"] + 0.7 * st["ownership"] + 0.8 * st["reasoning"] + 0.8 * outcome
@@ -163,11 +162,11 @@ def overall_score(a: AnswerAnalysis, weights: dict[str, float] | None = None) ->
     if a.empty or a.evasive or not a.on_topic:
         return 1.0
     w = weights or OVERALL_WEIGHTS
-    fitted = w["intercept"] + sum(
-        w[name] * value for name, value in zip(FEATURES, features(a), strict=True)
-    )
+    values = features(a)
+    fitted = w["intercept"] + sum(w[name] * v for name, v in zip(FEATURES, values, strict=True))
     st = {d: a.dimensions[d].strength for d in DIMENSIONS}
-    score = (1 - ANCHOR_SHARE) * fitted + ANCHOR_SHARE * _anchored(a, st)
+    anchored = _anchored(values[FEATURES.index("competence")], st)
+    score = (1 - ANCHOR_SHARE) * fitted + ANCHOR_SHARE * anchored
     if st["specificity"] < 0.3 and st["ownership"] < 0.3:
         score = min(score, 3.0 + 0.25 * (score - 3.0))  # generic, textbook-like at best
     if a.substance_sentences == 0:
