@@ -15,9 +15,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from interviewer.scoring.answer import score_answer
+from interviewer.scoring.answer import score_answer as _score_answer
 
 DATA = Path(__file__).parent / "data"
+def score_answer(question: str, answer: str):
+    """Score exactly as `interviewer score-answers` does (bulk mode)."""
+    return _score_answer(question, answer, check_short=False)
+
+
 THRESHOLDS = {"spearman": 0.6, "pair_failures": 1, "false_flag_rate": 0.02, "max_gaming_gain": 0.25}
 
 

@@ -213,8 +213,12 @@ def analyse_answer(
     kind: str | None = None,
     topics: list[str] | tuple[str, ...] = (),
     max_chars: int = DEFAULT_MAX_CHARS,
+    check_short: bool = True,
 ) -> AnswerAnalysis:
-    """Analyse one answer to one question. Pure and deterministic."""
+    """Analyse one answer to one question. Pure and deterministic.
+
+    ``check_short=False`` (bulk scoring) skips the embedding relevance check on short answers.
+    """
     text = clean_text(answer)
     truncated = len(text) > max_chars
     if truncated:
@@ -309,7 +313,12 @@ def analyse_answer(
             tallies["reflection"].add(0.4, text)
 
     on_topic, relevance = judge_relevance(
-        question, tuple(topics), all_tokens, " ".join(s.text for s in kept), substance >= 2
+        question,
+        tuple(topics),
+        all_tokens,
+        " ".join(s.text for s in kept),
+        substantive=substance >= 3,
+        check_short=check_short,
     )
     on_topic = on_topic and not empty and not evasive
     if narrative:  # capped: a long "we did this, we did that" is not more specific for it

@@ -248,6 +248,7 @@ def score_answer(
     kind: str | None = None,
     topics: list[str] | tuple[str, ...] = (),
     max_chars: int = DEFAULT_MAX_CHARS,
+    check_short: bool = True,
 ) -> AnswerScore:
     """Analyse and score one answer. Identical input always gives the identical score.
 
@@ -255,7 +256,9 @@ def score_answer(
     not also an exact substring of the raw answer (it spanned a removed character) is left out.
     """
     score = score_analysis(
-        analyse_answer(question, answer, kind=kind, topics=topics, max_chars=max_chars)
+        analyse_answer(
+            question, answer, kind=kind, topics=topics, max_chars=max_chars, check_short=check_short
+        )
     )
     verbatim = [q for q in score.evidence if q in answer]
     if len(verbatim) != len(score.evidence):

@@ -63,5 +63,6 @@ def _score_row(number: int, obj: Any | None, error: str | None, max_chars: int) 
     if not question.strip():
         return {"id": item_id, "line": number, "error": f"line {number}: field 'question' is empty"}
     kind = obj.get("kind") if isinstance(obj.get("kind"), str) else None
-    line = score_answer(question, answer, kind=kind, max_chars=max_chars).to_line(item_id)
+    score = score_answer(question, answer, kind=kind, max_chars=max_chars, check_short=False)
+    line = score.to_line(item_id)
     return {**line, "line": number}

@@ -150,12 +150,15 @@ def judge_relevance(
     answer_tokens: list[str],
     answer: str,
     substantive: bool = True,
+    check_short: bool = True,
 ) -> tuple[bool, float]:
     """(on_topic, lexical relevance). Flags only answers that share (almost) no subject words
     with the question *and* whose meaning is far from it; the shortest are never flagged.
 
-    ``substantive`` is False for answers with under two sentences of substance: they score low
-    whether or not they are on topic, so they skip the (costly) embedding check.
+    ``substantive`` is False for answers with under three sentences of substance: they score low
+    whether or not they are on topic, so they skip the (costly) embedding check. Short answers
+    are checked only when ``check_short`` (the interview, where a redirect matters; bulk
+    scoring skips them for speed, since a short answer scores low either way).
     """
     subject = subject_of(question, topics)
     a_stems = content_stems(answer_tokens)
@@ -168,7 +171,7 @@ def judge_relevance(
         not subject.concepts - _BROAD_CONCEPTS and _OPEN_QUESTION.search(question)
     ):
         return True, own  # an open question ("your biggest project"): the subject is theirs
-    if not substantive and not short:
+    if (short and not check_short) or (not short and not substantive):
         return True, own
     similarity = semantic_similarity(question, answer)
     # Without a known concept in the question, the embedding alone must be surer.
