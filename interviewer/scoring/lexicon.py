@@ -73,7 +73,6 @@ NUMBER_WITH_UNIT = _rx(
     r"servers|regions|shards|tables|incidents|outages|releases|reports|hires|candidates|"
     r"merchants|tenants|requests|million|thousand)\b)"
 )
-ANY_NUMBER = _rx(r"\d")
 FROM_TO = _rx(
     r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|~)?[$€£]?\d[\d,.]*\s?\S*\s+(?:down\s+|up\s+)?to\s+(?:about\s+|around\s+|~)?[$€£]?\d"
 )
@@ -95,11 +94,6 @@ SYSTEM_NOUNS = (
     r"backend|frontend|repo|codebase|deploy|release|feature|flag|query|report|model|batch|"
     r"integration|webhook|scheduler|store|ledger|checkout|system|flow|page|form|screen"
 )
-GENERIC_ADJ = (
-    "the whole|the entire|a new|a good|a bad|the right|the best|the same|the other|a big|"
-    "a large|a small|the main|the overall|the existing|the current|a different|any|every|"
-    "some|a|the|our|my|their|this|that|each|one|your|a typical|a scalable|a robust"
-)
 NAMED_SYSTEM = _rx(
     r"\b(?:our|the|my|their|a|an|this|that)\s+(?!(?:whole|entire|new|good|bad|right|best|same|"
     r"other|big|large|small|main|overall|existing|current|different|typical|scalable|robust|"
@@ -107,8 +101,6 @@ NAMED_SYSTEM = _rx(
     r"relevant|appropriate|next|first|last|single|certain|particular)\b)"
     r"(?:[\w.+#-]+\s+){1,2}(?:" + SYSTEM_NOUNS + r")s?\b"
 )
-PROPER_NOUN = re.compile(r"(?<=[a-z,;:]\s)(?:[A-Z][a-z]+[A-Z]?\w*|[A-Z]{2,}[a-z]*\d*)\b")
-
 TECH_TERMS = frozenset(
     """
 kubernetes k8s docker kafka redis postgres postgresql mysql mongodb mongo terraform aws gcp azure
@@ -224,7 +216,6 @@ HYPOTHETICAL_OWNERSHIP = _rx(
     r"timebox|start|check|write|review|ask|make|track|block|split|pair|run|set|pick|look at|"
     r"prioriti[sz]e|schedule|protect|move|push|rotate|insist|default to)\b"
 )
-WE_ONLY = _rx(r"\bwe\b|\bour\b|\bthe team\b")
 FIRST_PERSON = _rx(r"\bI\b|\bmy\b|\bme\b")
 
 # --- reasoning ---------------------------------------------------------------------------------

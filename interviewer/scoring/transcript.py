@@ -24,14 +24,6 @@ _CLARIFYING = re.compile(
     r"is it|are we|should it|before I (?:start|design)|first I'd ask|I'd want to know)\b",
     re.IGNORECASE,
 )
-_DIM_LABEL = {
-    "specificity": "concrete detail",
-    "ownership": "ownership",
-    "reasoning": "reasoning and trade-offs",
-    "impact": "measured outcomes",
-    "reflection": "reflection",
-    "clarity": "clarity",
-}
 _DRILL = {
     "specificity": "Drill specificity: retell one real story with the system, the scale and two numbers.",
     "ownership": "Drill ownership: retell a team story saying only what you did and decided ('I…').",
@@ -249,15 +241,6 @@ def _score_criterion(
         evidence=evidence[:3],
         rationale=rationale,
     )
-
-
-def _sentence_around(text: str, index: int) -> str:
-    start = max(text.rfind(".", 0, index), text.rfind("\n", 0, index)) + 1
-    end_candidates = [
-        p for p in (text.find(".", index), text.find("?", index), text.find("\n", index)) if p != -1
-    ]
-    end = min(end_candidates) + 1 if end_candidates else len(text)
-    return text[start:end].strip()
 
 
 def score_transcript(
