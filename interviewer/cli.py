@@ -268,8 +268,14 @@ def cmd_drill(ws: Workspace, args: argparse.Namespace) -> int:
 def cmd_score_answers(ws: Workspace, args: argparse.Namespace) -> int:
     from .scoring.batch import score_answer_lines
 
+    from tqdm import tqdm
+
+    rows = read_jsonl(args.file)
     failures = 0
-    for line in score_answer_lines(read_jsonl(args.file)):
+    lines = score_answer_lines(rows)
+    # A progress bar on a terminal for big files; never mixed into stdout or a pipe.
+    show = sys.stderr.isatty() and len(rows) >= 500
+    for line in tqdm(lines, total=len(rows), unit="answer", file=sys.stderr, disable=not show):
         failures += "error" in line
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
     return 2 if failures and args.strict else 0
