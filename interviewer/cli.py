@@ -266,9 +266,9 @@ def cmd_drill(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_score_answers(ws: Workspace, args: argparse.Namespace) -> int:
-    from .scoring.batch import score_answer_lines
-
     from tqdm import tqdm
+
+    from .scoring.batch import score_answer_lines
 
     rows = read_jsonl(args.file)
     failures = 0
