@@ -18,6 +18,8 @@ from typing import Any
 from interviewer.scoring.answer import score_answer as _score_answer
 
 DATA = Path(__file__).parent / "data"
+
+
 def score_answer(question: str, answer: str):
     """Score exactly as `interviewer score-answers` does (bulk mode)."""
     return _score_answer(question, answer, check_short=False)
