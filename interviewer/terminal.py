@@ -21,6 +21,7 @@ from .scoring.scorecard import Scorecard
 from .workspace import Workspace
 
 HELP = "Type your answer and press Enter twice to send. Commands: /skip, /end, /help."
+FAR_TOPIC_DISTANCE = 0.75  # cosine distance beyond which a topic match is only nominal
 KNOWN_COMMANDS = {"/help", "/skip", "/next", "/end", "/quit", "/exit", "/stop"}
 
 
@@ -150,6 +151,8 @@ def drill(ws: Workspace, persona: str | None, topic: str | None, level: Level | 
         if not hits:
             raise InputError(f"no question found for topic {topic!r}")
         question = bank.question(hits[0].id)
+        if hits[0].distance > FAR_TOPIC_DISTANCE:
+            print(f"No question is close to {topic!r}; here is the nearest one.")
     else:
         pool = [q for q in pool if level is None or level in q.levels] or pool
         question = pool[int(time.time()) % len(pool)]
