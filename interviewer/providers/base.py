@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-Purpose = Literal["interviewer_turn", "judge_answer", "judge_transcript"]
+Purpose = Literal["interviewer_turn", "judge_transcript"]
 
 
 class Prompt(BaseModel):
