@@ -26,9 +26,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from interviewer.analysis.text import words  # noqa: E402
 from interviewer.cli import read_jsonl  # noqa: E402
 from interviewer.scoring.batch import score_answer_lines  # noqa: E402
-from interviewer.scoring.text import words  # noqa: E402
 
 
 def _rows(name: str) -> list[dict]:

@@ -14,7 +14,7 @@ import argparse
 import numpy as np
 
 from evals.run import load, spearman
-from interviewer.scoring.analysis import analyse_answer
+from interviewer.analysis import analyse_answer
 from interviewer.scoring.answer import FEATURES, features, overall_score
 
 

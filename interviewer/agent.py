@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, analyse_answer
+from .analysis.text import clean_text
 from .bank import Bank
 from .errors import InterviewerError, ProviderError
 from .models import DIMENSIONS, Dimension, Persona, Plan, Question, Transcript, Turn
@@ -23,8 +25,6 @@ from .probes import (
     stable_index,
 )
 from .providers import OfflineProvider, Prompt, Provider
-from .scoring.analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, analyse_answer
-from .scoring.text import clean_text
 
 WORDS_PER_MINUTE = 130  # speaking pace used to turn answers into interview minutes
 CLOSING_RESERVE_MINUTES = 5

@@ -6,7 +6,8 @@ does not pay for importing chromadb (about 2 s).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -50,8 +51,10 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
 class MiniLMEmbeddingFunction(ChromaEmbeddingFunction):
     """Chroma embedding function backed by the shared numpy MiniLM model."""
 
-    def __init__(self, batch_size: int = BATCH_SIZE) -> None:
-        self.embedder = MiniLMEmbedder(batch_size=batch_size)
+    def __init__(
+        self, batch_size: int = BATCH_SIZE, embedder: MiniLMEmbedder | None = None
+    ) -> None:
+        self.embedder = embedder or MiniLMEmbedder(batch_size=batch_size)
 
     @staticmethod
     def name() -> str:
@@ -84,14 +87,20 @@ class HashEmbeddingFunction(ChromaEmbeddingFunction):
         return HashEmbeddingFunction(dim=int(config.get("dim", DIM)))
 
 
-EMBEDDERS: dict[str, type[ChromaEmbeddingFunction]] = {
-    "minilm": MiniLMEmbeddingFunction,
-    "hash": HashEmbeddingFunction,
-}
+EMBEDDERS: Mapping[str, type[ChromaEmbeddingFunction]] = MappingProxyType(
+    {"minilm": MiniLMEmbeddingFunction, "hash": HashEmbeddingFunction}
+)
 
 
-def get_embedder(name: str = "minilm") -> ChromaEmbeddingFunction:
-    """The Chroma embedding function registered under a short name ("minilm" or "hash")."""
+def get_embedder(
+    name: str = "minilm", minilm: MiniLMEmbedder | None = None
+) -> ChromaEmbeddingFunction:
+    """The Chroma embedding function registered under a short name ("minilm" or "hash").
+
+    ``minilm`` shares an already-built MiniLM embedder (its weights load once per instance).
+    """
+    if name == "minilm" and minilm is not None:
+        return MiniLMEmbeddingFunction(embedder=minilm)
     try:
         cls = EMBEDDERS[name]
     except KeyError:

@@ -69,7 +69,9 @@ def model_dir() -> Path:
 
 
 _ERF_P = np.float32(0.3275911)
-_ERF_A = np.array([0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429], np.float32)
+_ERF_A = tuple(
+    np.float32(a) for a in (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
+)
 _INV_SQRT2 = np.float32(1.0 / math.sqrt(2.0))
 _GELU_CHUNK = 32768  # elements per step: temporaries stay in L2 cache (2.5x faster than unchunked)
 
@@ -145,7 +147,7 @@ class _Layer:
 
 
 class _MiniLM:
-    """Weights and tokenizer of all-MiniLM-L6-v2, loaded once per process (see ``_load_minilm``)."""
+    """Weights and tokenizer of all-MiniLM-L6-v2, loaded once per ``MiniLMEmbedder``."""
 
     def __init__(self, folder: Path) -> None:
         from safetensors.numpy import load_file
@@ -225,35 +227,31 @@ class _MiniLM:
         return (pooled / np.maximum(norms, np.float32(1e-12))).astype(np.float32)
 
 
-_MODEL: _MiniLM | None = None
-_MODEL_LOCK = threading.Lock()
-
-
-def _load_minilm() -> _MiniLM:
-    """The process-wide model: Chroma rebuilds embedding functions on every create and add."""
-    global _MODEL
-    if _MODEL is None:
-        with _MODEL_LOCK:
-            if _MODEL is None:
-                _MODEL = _MiniLM(model_dir())
-    return _MODEL
-
-
 # --------------------------------------------------------------------------- embedders
 
 
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 sentence embeddings, identical (to float32 noise) to sentence-transformers.
 
-    Construction only checks that the files exist; the weights load on first use and are shared
-    by every instance in the process.
+    Construction only checks that the files exist (and fails now, with the install hint); the
+    weights (about 90 MB) load on first use, once per instance, so share one instance: the
+    service gives the same one to the store and to the answer reader. Thread-safe.
     """
 
     dim = DIM
 
     def __init__(self, batch_size: int = BATCH_SIZE) -> None:
-        model_dir()  # fail now, with the install hint, rather than at the first query
+        self.folder = model_dir()
         self.batch_size = batch_size
+        self._model: _MiniLM | None = None
+        self._lock = threading.Lock()
+
+    def _loaded(self) -> _MiniLM:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = _MiniLM(self.folder)
+        return self._model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts in length-sorted batches, each padded only to its own longest text."""
@@ -261,7 +259,7 @@ class MiniLMEmbedder:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         if not texts:
             return out
-        model = _load_minilm()
+        model = self._loaded()
         encodings = model.tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         for start in range(0, len(order), self.batch_size):

@@ -6,9 +6,9 @@ import re
 
 from pydantic import BaseModel
 
+from .analysis import analyse_answer
 from .models import Dimension, Persona
 from .probes import GENERIC_PROBES, follow_up_text, probe_target
-from .scoring.analysis import analyse_answer
 from .workspace import Workspace
 
 _KIND_HINTS = (

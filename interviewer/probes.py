@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 import zlib
 
+from .analysis import AnswerAnalysis
+from .analysis.lexicon import INJECTION
+from .analysis.text import split_sentences
 from .models import Dimension, Question
-from .scoring.analysis import AnswerAnalysis
 from .scoring.answer import overall_score
-from .scoring.lexicon import INJECTION
-from .scoring.text import split_sentences
 
 # Any real evidence of a dimension (a number, a reason, a lesson) means it is not probed: asking
 # "give me a number" after one was given sounds like the interviewer was not listening.

@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from tqdm import tqdm
 
 from interviewer.chroma_embeddings import get_embedder
+from interviewer.embeddings import MiniLMEmbedder
 from interviewer.errors import InputError, StoreError
 from interviewer.models import LEVELS, QUESTION_KINDS, Question, Rubric
 
@@ -133,7 +134,9 @@ class QuestionStore:
     process, so in-memory stores get uniquely suffixed collection names to stay isolated.
     """
 
-    def __init__(self, path: Path | None, embedder_name: str = "minilm") -> None:
+    def __init__(
+        self, path: Path | None, embedder_name: str = "minilm", minilm: MiniLMEmbedder | None = None
+    ) -> None:
         settings = Settings(anonymized_telemetry=False)
         if path is None:
             self._client = chromadb.EphemeralClient(settings=settings)
@@ -145,7 +148,7 @@ class QuestionStore:
             suffix = ""
         self.path = path
         self.embedder_name = embedder_name
-        self._ef = get_embedder(embedder_name)
+        self._ef = get_embedder(embedder_name, minilm)
         self._questions = self._collection(QUESTIONS + suffix)
         self._criteria = self._collection(CRITERIA + suffix)
 
@@ -325,8 +328,10 @@ class QuestionStore:
         where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
         # Chroma's where cannot filter ids, so ask for enough extra results to drop the excluded.
         wanted = min(size, k + len(exclude))
+        # Embed here rather than let Chroma do it: Chroma rebuilds its embedding function from
+        # config, and a rebuilt MiniLM would load its weights a second time.
         result = collection.query(
-            query_texts=[query],
+            query_embeddings=list(self._ef.embed([query])),
             n_results=wanted,
             where=where,
             include=["metadatas", "documents", "distances"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.scoring.analysis import analyse_answer
+from interviewer.analysis import analyse_answer
 
 Q_PERF = "Tell me about a time you made a slow service faster."
 Q_CONFLICT = "Tell me about a disagreement with a colleague about a technical decision."

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from ..analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, Reader, analyse_answer
 from ..models import DIMENSIONS, Dimension
-from .analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, analyse_answer
 
 ADVICE: dict[str, str] = {
     "specificity": "name the system, its scale and at least one real number",
@@ -249,6 +249,7 @@ def score_answer(
     topics: list[str] | tuple[str, ...] = (),
     max_chars: int = DEFAULT_MAX_CHARS,
     check_short: bool = True,
+    reader: Reader | None = None,
 ) -> AnswerScore:
     """Analyse and score one answer. Identical input always gives the identical score.
 
@@ -257,7 +258,13 @@ def score_answer(
     """
     score = score_analysis(
         analyse_answer(
-            question, answer, kind=kind, topics=topics, max_chars=max_chars, check_short=check_short
+            question,
+            answer,
+            kind=kind,
+            topics=topics,
+            max_chars=max_chars,
+            check_short=check_short,
+            reader=reader,
         )
     )
     verbatim = [q for q in score.evidence if q in answer]

@@ -5,48 +5,50 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ..analysis import Reader
 from .answer import score_answer
-from .relevance import deferred_similarity, prefetch
 
 CHUNK = 256
+Row = tuple[int, Any | None, str | None]
 
 
 def score_answer_lines(
-    rows: Iterable[tuple[int, Any | None, str | None]], max_chars: int = 6000
+    rows: Iterable[Row], max_chars: int = 6000, reader: Reader | None = None
 ) -> Iterator[dict[str, Any]]:
     """Score parsed JSONL rows in order; a bad row yields an error line naming its line number.
 
     Rows go in chunks: a first pass defers the few embedding look-ups the relevance check
     needs, one batched embedding call answers them, and only those rows are scored again.
     """
-    chunk: list[tuple[int, Any | None, str | None]] = []
+    reader = reader or Reader()
+    chunk: list[Row] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) == CHUNK:
-            yield from _score_chunk(chunk, max_chars)
+            yield from _score_chunk(chunk, max_chars, reader)
             chunk = []
     if chunk:
-        yield from _score_chunk(chunk, max_chars)
+        yield from _score_chunk(chunk, max_chars, reader)
 
 
-def _score_chunk(
-    chunk: list[tuple[int, Any | None, str | None]], max_chars: int
-) -> list[dict[str, Any]]:
-    with deferred_similarity() as pending:
+def _score_chunk(chunk: list[Row], max_chars: int, reader: Reader) -> list[dict[str, Any]]:
+    with reader.deferring() as (view, pending):
         out, redo = [], []
         for i, row in enumerate(chunk):
             before = len(pending)
-            out.append(_score_row(*row, max_chars=max_chars))
+            out.append(_score_row(*row, max_chars=max_chars, reader=view))
             if len(pending) > before:
                 redo.append(i)
     if redo:
-        prefetch(pending)
+        reader.prefetch(pending)
         for i in redo:
-            out[i] = _score_row(*chunk[i], max_chars=max_chars)
+            out[i] = _score_row(*chunk[i], max_chars=max_chars, reader=reader)
     return out
 
 
-def _score_row(number: int, obj: Any | None, error: str | None, max_chars: int) -> dict[str, Any]:
+def _score_row(
+    number: int, obj: Any | None, error: str | None, max_chars: int, reader: Reader
+) -> dict[str, Any]:
     if error:
         return {"id": None, "line": number, "error": error}
     if not isinstance(obj, dict):
@@ -63,6 +65,8 @@ def _score_row(number: int, obj: Any | None, error: str | None, max_chars: int) 
     if not question.strip():
         return {"id": item_id, "line": number, "error": f"line {number}: field 'question' is empty"}
     kind = obj.get("kind") if isinstance(obj.get("kind"), str) else None
-    score = score_answer(question, answer, kind=kind, max_chars=max_chars, check_short=False)
+    score = score_answer(
+        question, answer, kind=kind, max_chars=max_chars, check_short=False, reader=reader
+    )
     line = score.to_line(item_id)
     return {**line, "line": number}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+from ..analysis import Reader
 from ..bank import Bank
 from ..errors import ProviderError
 from ..models import Rubric, Transcript
@@ -63,9 +64,10 @@ def judge_transcript(
     provider: Provider,
     bank: Bank | None = None,
     max_chars: int = 6000,
+    reader: Reader | None = None,
 ) -> Scorecard:
     """Score a transcript through the provider; falls back to the offline scorecard, flagged."""
-    draft = score_transcript(transcript, rubric, bank, max_chars)
+    draft = score_transcript(transcript, rubric, bank, max_chars, reader)
     messages = _messages(transcript, rubric, draft)
     error: str | None = None
     for _ in range(MAX_ATTEMPTS):

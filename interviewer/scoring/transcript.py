@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, DimensionFinding, Reader, analyse_answer
+from ..analysis import lexicon as lx
+from ..analysis.text import split_sentences
 from ..bank import Bank
 from ..models import DIMENSIONS, Criterion, Dimension, Question, Rubric, Transcript
-from . import lexicon as lx
-from .analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, DimensionFinding, analyse_answer
 from .answer import STRONGER, dimension_level, overall_score, score_analysis
 from .scorecard import AnswerReview, CriterionScore, Evidence, Flag, Scorecard, StrongerAnswer
-from .text import split_sentences
 
 _CLARIFYING = re.compile(
     r"\?|\b(?:assum(?:e|ing|ption)|clarify|requirements?|how many|what scale|do we need|"
@@ -47,7 +47,7 @@ class _Thread:
 
 
 def _threads(
-    transcript: Transcript, bank: Bank | None, max_chars: int
+    transcript: Transcript, bank: Bank | None, max_chars: int, reader: Reader
 ) -> tuple[list[_Thread], list[tuple[int, str]]]:
     """Group candidate answers under their main question; also return closing-segment answers."""
     threads: list[_Thread] = []
@@ -87,7 +87,12 @@ def _threads(
             else f"{current.question} {last_prompt}"
         )
         a = analyse_answer(
-            context, turn.text, kind=current.kind, topics=current.topics, max_chars=max_chars
+            context,
+            turn.text,
+            kind=current.kind,
+            topics=current.topics,
+            max_chars=max_chars,
+            reader=reader,
         )
         if "off_topic" in turn.notes and a.on_topic:
             a = a.model_copy(update={"on_topic": False})  # the interviewer saw it as off topic
@@ -248,9 +253,10 @@ def score_transcript(
     rubric: Rubric,
     bank: Bank | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
+    reader: Reader | None = None,
 ) -> Scorecard:
     """The offline scorecard for a finished (or ended-early) interview."""
-    threads, closing = _threads(transcript, bank, max_chars)
+    threads, closing = _threads(transcript, bank, max_chars, reader or Reader())
     merged = [_merge(t.answers) for t in threads]
     criteria = [_score_criterion(c, threads, merged, closing, transcript) for c in rubric.criteria]
     scored = [c for c in criteria if c.score is not None]

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from ..models import DIMENSIONS, Dimension
 from . import lexicon as lx
 from .concepts import STEM_TO_CONCEPTS
+from .reader import Reader
 from .relevance import judge_relevance
 from .text import Sentence, clean_text, split_sentences, stem, words
 
@@ -214,11 +215,15 @@ def analyse_answer(
     topics: list[str] | tuple[str, ...] = (),
     max_chars: int = DEFAULT_MAX_CHARS,
     check_short: bool = True,
+    reader: Reader | None = None,
 ) -> AnswerAnalysis:
     """Analyse one answer to one question. Pure and deterministic.
 
     ``check_short=False`` (bulk scoring) skips the embedding relevance check on short answers.
+    ``reader`` holds the caches (stems, embeddings); pass a shared one, since a fresh one
+    loads the embedding model again when the relevance check needs it.
     """
+    reader = reader or Reader()
     text = clean_text(answer)
     truncated = len(text) > max_chars
     if truncated:
@@ -254,7 +259,7 @@ def analyse_answer(
         concrete = 0.0 if placeholder else _concrete(s)
         owned = bool(lx.OWNERSHIP.search(text))
         platitude = bool(lx.PLATITUDE.search(text))
-        stems = [stem(w) for w in s.words]
+        stems = [reader.stem(w) for w in s.words]
         domain = sum(1 for st in stems if st in STEM_TO_CONCEPTS and st not in _EVERYDAY)
         buzz += sum(1 for w in s.words if w in lx.TECH_TERMS or w in lx.BUZZWORDS)
         is_generic = (
@@ -313,6 +318,7 @@ def analyse_answer(
             tallies["reflection"].add(0.4, text)
 
     on_topic, relevance = judge_relevance(
+        reader,
         question,
         tuple(topics),
         all_tokens,

@@ -10,16 +10,16 @@ so it runs only on the few answers the word check finds suspicious. Short answer
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ..errors import InterviewerError
 from . import lexicon as lx
 from .concepts import concepts_of
 from .text import stem, words
+
+if TYPE_CHECKING:
+    from .reader import Reader
 
 _WEAK_STEMS = frozenset(
     stem(w)
@@ -47,13 +47,17 @@ class Subject:
     concepts: frozenset[str]
 
 
-def content_stems(tokens: list[str] | tuple[str, ...]) -> frozenset[str]:
-    return frozenset(stem(t) for t in tokens if len(t) > 2 and t not in lx.STOPWORDS)
+def content_stems(
+    tokens: list[str] | tuple[str, ...], stem_word: Callable[[str], str] = stem
+) -> frozenset[str]:
+    return frozenset(stem_word(t) for t in tokens if len(t) > 2 and t not in lx.STOPWORDS)
 
 
-@lru_cache(maxsize=4096)
-def subject_of(question: str, topics: tuple[str, ...] = ()) -> Subject:
-    stems = content_stems(words(question) + [w for t in topics for w in words(t)])
+def subject_of(
+    question: str, topics: tuple[str, ...] = (), stem_word: Callable[[str], str] = stem
+) -> Subject:
+    """What a question is about: its content stems (plus its topic tags) and concept groups."""
+    stems = content_stems(words(question) + [w for t in topics for w in words(t)], stem_word)
     return Subject(stems, frozenset(concepts_of(stems - _WEAK_STEMS)))
 
 
@@ -62,16 +66,6 @@ def overlap(subject: Subject, a_stems: frozenset[str], a_concepts: frozenset[str
     direct = sum(0.3 if s in _WEAK_STEMS else 1.0 for s in subject.stems & a_stems)
     concept = sum(0.4 if c in _BROAD_CONCEPTS else 1.0 for c in subject.concepts & a_concepts)
     return round(direct + concept, 3)
-
-
-@lru_cache(maxsize=1)
-def _embedder() -> Any:
-    try:
-        from ..embeddings import MiniLMEmbedder
-
-        return MiniLMEmbedder()
-    except InterviewerError:
-        return None
 
 
 # Questions whose subject the candidate chooses: "your hardest bug", "a project you're proud of".
@@ -90,61 +84,10 @@ _STRONGLY_OPEN = re.compile(
     r"\byour (?:biggest|hardest|favou?rite|proudest|best|worst)\b",
     re.IGNORECASE,
 )
-_SIMILARITY: dict[tuple[str, str], float] = {}
-_VECTORS: dict[str, Any] = {}  # embedded texts; questions recur across a batch
-_PENDING: list[list[tuple[str, str]]] = []
-
-
-def _key(question: str, answer: str) -> tuple[str, str]:
-    return question, answer[:SEMANTIC_CHARS]
-
-
-def semantic_similarity(question: str, answer: str) -> float | None:
-    """MiniLM cosine between the question and the answer's opening; None without the model.
-
-    Inside ``deferred_similarity()`` unknown pairs are recorded (and None returned) so a batch
-    can embed them all at once with ``prefetch``, which is several times faster per answer.
-    """
-    key = _key(question, answer)
-    if key in _SIMILARITY:
-        return _SIMILARITY[key]
-    if _PENDING:
-        _PENDING[-1].append(key)
-        return None
-    prefetch([key])
-    return _SIMILARITY.get(key)
-
-
-def prefetch(keys: list[tuple[str, str]]) -> None:
-    """Embed the given (question, answer opening) pairs in one batch and cache their cosines."""
-    embedder = _embedder()
-    todo = [k for k in dict.fromkeys(keys) if k not in _SIMILARITY]
-    if embedder is None or not todo:
-        return
-    if len(_SIMILARITY) > 50_000:
-        _SIMILARITY.clear()
-    if len(_VECTORS) > 20_000:
-        _VECTORS.clear()
-    texts = [
-        t for t in dict.fromkeys([q for q, _ in todo] + [a for _, a in todo]) if t not in _VECTORS
-    ]
-    if texts:
-        _VECTORS.update(zip(texts, embedder.embed(texts), strict=True))
-    for q, a in todo:
-        _SIMILARITY[(q, a)] = float(_VECTORS[q] @ _VECTORS[a])
-
-
-@contextmanager
-def deferred_similarity() -> Iterator[list[tuple[str, str]]]:
-    """Collect the pairs that need the embedding instead of computing them one by one."""
-    _PENDING.append([])
-    try:
-        yield _PENDING[-1]
-    finally:
-        _PENDING.pop()
 
 
 def judge_relevance(
+    reader: Reader,
     question: str,
     topics: tuple[str, ...],
     answer_tokens: list[str],
@@ -160,8 +103,8 @@ def judge_relevance(
     are checked only when ``check_short`` (the interview, where a redirect matters; bulk
     scoring skips them for speed, since a short answer scores low either way).
     """
-    subject = subject_of(question, topics)
-    a_stems = content_stems(answer_tokens)
+    subject = reader.subject(question, topics)
+    a_stems = content_stems(answer_tokens, reader.stem)
     own = overlap(subject, a_stems, frozenset(concepts_of(a_stems - _WEAK_STEMS)))
     content_words = sum(1 for t in answer_tokens if t not in lx.STOPWORDS)
     short = content_words < MIN_CONTENT_WORDS
@@ -173,7 +116,7 @@ def judge_relevance(
         return True, own  # an open question ("your biggest project"): the subject is theirs
     if (short and not check_short) or (not short and not substantive):
         return True, own
-    similarity = semantic_similarity(question, answer)
+    similarity = reader.similarity(question, answer[:SEMANTIC_CHARS])
     # Without a known concept in the question, the embedding alone must be surer.
     grounded = bool(subject.concepts - _BROAD_CONCEPTS)
     limit = SEMANTIC_MAX if grounded and not short else SEMANTIC_MAX_SHORT

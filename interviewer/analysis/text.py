@@ -7,9 +7,9 @@ reports is an exact substring of what the candidate wrote.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 
 import snowballstemmer
 
@@ -73,10 +73,35 @@ def words(text: str) -> list[str]:
     return [w.lower().strip("'") for w in _WORD.findall(text)]
 
 
-_STEMMER = snowballstemmer.stemmer("english")
-
-
-@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Snowball (Porter 2) stem, cached: cache/caching/cached all become 'cach'."""
-    return _STEMMER.stemWord(word.lower())
+    """Snowball (Porter 2) stem of one word, uncached: cache/caching/cached all become 'cach'.
+
+    For building word lists at import time; hot paths use a ``Stemmer`` owned by a ``Reader``.
+    """
+    return snowballstemmer.stemmer("english").stemWord(word.lower())
+
+
+@dataclass
+class Stemmer:
+    """A cached Snowball stemmer that many threads may share.
+
+    Snowball stemmer objects keep the word being stemmed on the instance, so one must never be
+    used by two threads at once: misses take a lock, hits are plain dict reads. Stems are a pure
+    function of the word, so clearing the cache (when it grows past ``max_size``) changes no result.
+    """
+
+    max_size: int = 200_000
+    _cache: dict[str, str] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _stemmer: object = field(default_factory=lambda: snowballstemmer.stemmer("english"), repr=False)
+
+    def __call__(self, word: str) -> str:
+        found = self._cache.get(word)
+        if found is not None:
+            return found
+        with self._lock:
+            if len(self._cache) >= self.max_size:
+                self._cache.clear()
+            result = self._stemmer.stemWord(word.lower())  # type: ignore[attr-defined]
+            self._cache[word] = result
+        return result

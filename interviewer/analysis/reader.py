@@ -1,0 +1,135 @@
+"""The Reader: the caches that reading answers needs, owned by one object and safe for threads.
+
+Reading an answer is a pure function of (question, answer); the caches only make it fast. They
+used to live at module level, where one thread's batch mode could silently switch off another
+thread's off-topic check. Now a service (or a test, or a batch job) owns a ``Reader`` and passes
+it down; every cache inside holds pure results, so sharing or clearing one never changes an
+answer's analysis, only its speed.
+
+Caches here:
+- stems of words (a Snowball stemmer is not thread-safe; misses take a lock);
+- question subjects (stems and concept groups of a question and its topics);
+- MiniLM vectors of texts and cosine similarities of (question, answer opening) pairs.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from .relevance import Subject, subject_of
+from .text import Stemmer
+
+if TYPE_CHECKING:
+    from ..embeddings import Embedder
+
+MAX_VECTORS = 20_000  # about 30 MB of float32 vectors
+MAX_SIMILARITIES = 50_000
+MAX_SUBJECTS = 8_192
+
+Pair = tuple[str, str]
+
+
+class Reader:
+    """Owns the stem, subject and embedding caches used while analysing answers.
+
+    ``embedder`` gives unit-length vectors (``embed(texts) -> (n, dim)``); by default the offline
+    MiniLM model, loaded on the first similarity that is needed. If the model cannot load, that
+    call raises ``EmbeddingUnavailable``: the off-topic check is never quietly switched off.
+
+    Thread-safe: one Reader may serve every session of a process.
+    """
+
+    def __init__(self, embedder: Embedder | None = None) -> None:
+        self.stem = Stemmer()
+        self._embedder = embedder
+        self._embedder_lock = threading.Lock()
+        self._embed_lock = threading.Lock()
+        self._subjects: dict[tuple[str, tuple[str, ...]], Subject] = {}
+        self._vectors: dict[str, object] = {}
+        self._similarities: dict[Pair, float] = {}
+        self._pending: list[Pair] | None = None  # set only on the per-batch views of deferring()
+
+    # -- subjects -------------------------------------------------------------------------------
+    def subject(self, question: str, topics: tuple[str, ...] = ()) -> Subject:
+        """The stems and concept groups of a question (cached)."""
+        key = (question, topics)
+        found = self._subjects.get(key)
+        if found is None:
+            found = subject_of(question, topics, self.stem)
+            if len(self._subjects) >= MAX_SUBJECTS:
+                self._subjects.clear()
+            self._subjects[key] = found
+        return found
+
+    # -- embeddings -----------------------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        """The embedding model; raises EmbeddingUnavailable if it is not installed."""
+        if self._embedder is None:
+            with self._embedder_lock:
+                if self._embedder is None:
+                    from ..embeddings import MiniLMEmbedder
+
+                    self._embedder = MiniLMEmbedder()
+        return self._embedder
+
+    def similarity(self, question: str, answer: str) -> float | None:
+        """Cosine between the question and the answer text given (callers pass its opening).
+
+        On a ``deferring()`` view an unknown pair is recorded and None returned, so a batch can
+        embed every pair it needs in one call (``prefetch``) and then read the cache.
+        """
+        key = (question, answer)
+        found = self._similarities.get(key)
+        if found is not None:
+            return found
+        if self._pending is not None:
+            self._pending.append(key)
+            return None
+        self.prefetch([key])
+        return self._similarities[key]
+
+    def prefetch(self, pairs: list[Pair]) -> None:
+        """Embed the given (question, answer) pairs in one batch and cache their cosines."""
+        todo = [p for p in dict.fromkeys(pairs) if p not in self._similarities]
+        if not todo:
+            return
+        embedder = self.embedder
+        with self._embed_lock:  # one forward pass at a time; BLAS already uses the core
+            texts = [
+                t
+                for t in dict.fromkeys([q for q, _ in todo] + [a for _, a in todo])
+                if t not in self._vectors
+            ]
+            if len(self._vectors) + len(texts) > MAX_VECTORS:
+                self._vectors.clear()
+                texts = list(dict.fromkeys([q for q, _ in todo] + [a for _, a in todo]))
+            if texts:
+                self._vectors.update(zip(texts, embedder.embed(texts), strict=True))
+            if len(self._similarities) > MAX_SIMILARITIES:
+                self._similarities.clear()
+            for q, a in todo:
+                self._similarities[(q, a)] = float(self._vectors[q] @ self._vectors[a])  # type: ignore[operator]
+
+    @contextmanager
+    def deferring(self) -> Iterator[tuple[Reader, list[Pair]]]:
+        """A view of this reader that records the similarities it lacks instead of computing them.
+
+        Yields ``(view, pending)``; the view shares every cache with this reader, so after
+        ``prefetch(pending)`` a second pass over the same answers finds them all.
+        """
+        view = copy.copy(self)
+        view._pending = []
+        yield view, view._pending
+
+    def clear(self) -> None:
+        """Drop every cache (benchmarks use this to measure cold runs)."""
+        with self._embed_lock:
+            self._subjects.clear()
+            self._vectors.clear()
+            self._similarities.clear()
+            self.stem = Stemmer()
