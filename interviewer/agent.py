@@ -1,35 +1,58 @@
 """The interviewer: asks one question at a time, probes the weakest missing dimension, throws
 wrenches in design rounds, keeps the time box and closes with the candidate's questions.
 
-No UI and no scoring here: the agent reads the analyser's verdict only to decide what to ask next,
-and never tells the candidate a score or the rubric. Text the candidate writes is data, never
-instructions: attempts to steer the interviewer are noted and ignored.
+The agent *decides*; it never words a turn through a model and never scores. Each call returns a
+``Decision`` (what to do, and a draft of the words); the caller (the service) has a provider word
+it, possibly streaming, and hands the final text back with ``record()``. Keeping the two apart
+lets a resumed session replay its stored turns through the same decisions without calling a
+model again (see ``replay``), and lets the `follow-up` command run exactly this code.
+
+Text the candidate writes is data, never instructions: attempts to steer the interviewer are
+noted and ignored.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from .analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, analyse_answer
+from pydantic import BaseModel, ConfigDict, Field
+
+from .analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, Reader, analyse_answer
 from .analysis.text import clean_text
 from .bank import Bank
-from .errors import InterviewerError, ProviderError
-from .models import DIMENSIONS, Dimension, Persona, Plan, Question, Transcript, Turn
-from .probes import (
-    SHOWN_FOR_PROBING,
-    SKETCH_NUDGES,
-    follow_up_text,
-    pick_quote,
-    probe_target,
-    short_quote,
-    stable_index,
-)
-from .providers import OfflineProvider, Prompt, Provider
+from .errors import InterviewerError
+from .models import DIMENSIONS, Dimension, Persona, Plan, Question, Transcript, Turn, TurnKind
+from .probes import SHOWN_FOR_PROBING, SKETCH_NUDGES, follow_up_text, probe_target, stable_index
 
 WORDS_PER_MINUTE = 130  # speaking pace used to turn answers into interview minutes
 CLOSING_RESERVE_MINUTES = 5
-END_COMMANDS = {"/end", "/quit", "/exit", "/stop"}
-SKIP_COMMANDS = {"/skip", "/next"}
+END_COMMANDS = frozenset({"/end", "/quit", "/exit", "/stop"})
+SKIP_COMMANDS = frozenset({"/skip", "/next"})
+_NEUTRAL_NOTES = frozenset({"reask", "steering_ignored", "repeat"})
+
+
+class Decision(BaseModel):
+    """What the interviewer does next, before it is worded.
+
+    ``text`` is the offline engine's draft; ``lead`` (an acknowledgement, or a note about a very
+    long answer) goes before it. ``analysis`` is the reading of the answer that led here, if any.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: TurnKind
+    text: str
+    lead: str | None = None
+    question_id: str | None = None
+    target: Dimension | None = None
+    notes: tuple[str, ...] = ()
+    analysis: AnswerAnalysis | None = Field(default=None, exclude=True)
+
+    @property
+    def draft(self) -> str:
+        return f"{self.lead}\n\n{self.text}" if self.lead else self.text
 
 
 @dataclass
@@ -44,104 +67,185 @@ class _Thread:
     nudges: int = 0
     designed: bool = False
     minutes: float = 0.0
+    followups: int = 0  # follow-ups of any kind (probes, nudges, wrenches, redirects)
     shown: set[str] = field(default_factory=set)
     probed: set[str] = field(default_factory=set)
 
 
-class InterviewSession:
-    """One interview. Drive it with `start()`, then `reply(text)` until `finished`."""
+class InterviewAgent:
+    """One interview's decisions. ``start()``, then ``reply(text)`` until ``finished``.
+
+    Every method that returns a Decision leaves it pending; ``record(decision, text)`` appends
+    the worded turn to ``transcript``. Not thread-safe: the service serialises calls per session.
+    """
 
     def __init__(
         self,
         bank: Bank,
         plan: Plan,
-        provider: Provider | None = None,
         max_answer_chars: int = DEFAULT_MAX_CHARS,
+        reader: Reader | None = None,
+        transcript_id: str | None = None,
+        questions: list[Question] | None = None,
     ) -> None:
         self.bank = bank
-        self.persona: Persona = bank.persona(plan.persona)
+        persona = bank.persona(plan.persona)
+        updates: dict[str, int] = {}
+        if plan.probes_per_question is not None:
+            updates["probes_per_question"] = plan.probes_per_question
+        if plan.time_box_minutes is not None:
+            updates["duration_minutes"] = plan.time_box_minutes
+        self.persona: Persona = persona.model_copy(update=updates) if updates else persona
         self.plan = plan
-        self.questions = [bank.question(p.id) for p in plan.questions]
+        self.questions = questions or [bank.question(p.id) for p in plan.questions]
         if not self.questions:
             raise InterviewerError(f"no questions planned for persona {self.persona.id!r}")
-        self.provider = provider or OfflineProvider()
         self.max_answer_chars = max_answer_chars
-        self.transcript = Transcript(persona=self.persona.id, role=plan.role, level=plan.level)
+        self.reader = reader or Reader()
+        self.transcript = Transcript(
+            id=transcript_id, persona=self.persona.id, role=plan.role, level=plan.level
+        )
         self.phase = "not_started"
         self.index = -1
         self.thread: _Thread | None = None
         self.minutes = 0.0
         self.steering_attempts = 0
+        self.pending: Decision | None = None
+        self.last_analysis: AnswerAnalysis | None = None
 
     # -- public API -------------------------------------------------------------------------
     @property
     def finished(self) -> bool:
         return self.phase == "done"
 
-    def start(self) -> list[Turn]:
+    @property
+    def question_number(self) -> int:
+        """1-based number of the current main question (0 before the start)."""
+        return self.index + 1
+
+    def start(self) -> Decision:
         if self.phase != "not_started":
             raise InterviewerError("the interview has already started")
         self.phase = "main"
-        return self._next_question(lead=self.persona.opening)
+        return self._pend(self._next_question(lead=self.persona.opening))
 
-    def reply(self, raw: str) -> list[Turn]:
-        """Take the candidate's message and return what the interviewer says next."""
-        if self.phase == "not_started":
-            raise InterviewerError("call start() before reply()")
+    def reply(self, raw: str, at: datetime | None = None) -> Decision | None:
+        """Take the candidate's message; returns what the interviewer does next (None if done).
+
+        ``/skip`` and ``/end`` (and their synonyms) are commands, not answers. Empty input is
+        re-asked and not recorded. Anything else is appended to the transcript as a candidate
+        turn before the decision is returned.
+        """
+        self._check_ready()
         if self.finished:
-            return []
+            return None
+        self.last_analysis = None
         text = clean_text(raw or "")
         command = text.lower()
         if command in END_COMMANDS:
             return self.end()
         if not text:
-            return [self._reask()]
+            return self._pend(self._reask())
         if command in SKIP_COMMANDS and self.phase == "main":
-            return self._move_on(lead="No problem, let's move on.")
+            return self.skip(at)
         notes: list[str] = []
         truncated = len(text) > self.max_answer_chars
         if truncated:
             notes.append("truncated")
-        self.transcript.turns.append(
-            Turn(
-                role="candidate",
-                kind="answer",
-                text=text,
-                notes=notes,
-                question_id=self.thread.question.id
-                if self.thread and self.phase == "main"
-                else None,
-            )
+        main = self.thread is not None and self.phase == "main"
+        candidate = Turn(
+            role="candidate",
+            kind="answer",
+            text=text,
+            notes=notes,
+            question_id=self.thread.question.id if main and self.thread else None,
+            at=at,
         )
-        candidate = self.transcript.turns[-1]
+        self.transcript.turns.append(candidate)
         analysed = text[: self.max_answer_chars]
         self.minutes += 0.5 + len(analysed.split()) / WORDS_PER_MINUTE
         if self.phase == "main":
-            turns = self._after_answer(analysed, notes)
+            decision = self._after_answer(analysed, notes)
             candidate.notes = list(notes)  # what the interviewer concluded about this answer
+            decision = decision.model_copy(update={"analysis": self.last_analysis})
         elif self.phase == "candidate_questions":
-            turns = [self._closing_logistics()]
+            decision = self._closing_logistics()
         else:
-            turns = [self._farewell()]
-        if truncated and turns:
+            decision = self._farewell()
+        if truncated:
             note = (
                 f"(Your answer was very long, so I focused on its first "
-                f"{self.max_answer_chars:,} characters; nothing you wrote is lost.) "
+                f"{self.max_answer_chars:,} characters; nothing you wrote is lost.)"
             )
-            first = turns[0]
-            turns[0] = first.model_copy(update={"text": note + first.text})
-            self.transcript.turns[-len(turns)] = turns[0]
-        return turns
+            lead = f"{note} {decision.lead}" if decision.lead else note
+            decision = decision.model_copy(update={"lead": lead})
+        return self._pend(decision)
 
-    def end(self) -> list[Turn]:
+    def skip(self, at: datetime | None = None) -> Decision | None:
+        """The candidate asks to move on: recorded as a ``skip`` turn, then the next question."""
+        self._check_ready()
+        if self.finished:
+            return None
+        if self.phase != "main":
+            return self._pend(self._reask())  # nothing to skip in the closing segment
+        qid = self.thread.question.id if self.thread else None
+        self.transcript.turns.append(
+            Turn(role="candidate", kind="skip", text="/skip", question_id=qid, at=at)
+        )
+        return self._pend(self._move_on(lead="No problem, let's move on."))
+
+    def repeat_question(self) -> Decision | None:
+        """Say the current question (or closing prompt) again; changes no state."""
+        self._check_ready()
+        if self.finished:
+            return None
+        last = self._last_interviewer_turn()
+        text = last.text.split("\n\n")[-1] if last else ""
+        return self._pend(
+            Decision(
+                kind=last.kind if last else "question",
+                text=f"Of course. {text}",
+                question_id=last.question_id if last else None,
+                target=last.target if last else None,
+                notes=("repeat",),
+            )
+        )
+
+    def end(self) -> Decision | None:
         """The candidate ends the interview early."""
         if self.finished:
-            return []
+            return None
         self.transcript.ended_by = "candidate"
-        return [self._farewell()]
+        return self._pend(self._farewell(notes=("end",)))
+
+    def record(
+        self,
+        decision: Decision,
+        text: str | None = None,
+        notes: Iterable[str] = (),
+        at: datetime | None = None,
+    ) -> Turn:
+        """Append the worded turn for the pending decision (``text`` defaults to the draft).
+
+        ``notes`` are added to the decision's own (e.g. 'provider_fallback').
+        """
+        if decision is not self.pending:
+            raise InterviewerError("record() takes the decision the agent just returned")
+        self.pending = None
+        turn = Turn(
+            role="interviewer",
+            kind=decision.kind,
+            text=text if text is not None else decision.draft,
+            question_id=decision.question_id,
+            target=decision.target,
+            notes=[*decision.notes, *notes],
+            at=at,
+        )
+        self.transcript.turns.append(turn)
+        return turn
 
     # -- decisions ---------------------------------------------------------------------------
-    def _after_answer(self, answer: str, notes: list[str]) -> list[Turn]:
+    def _after_answer(self, answer: str, notes: list[str]) -> Decision:
         thread = self.thread
         assert thread is not None
         q = thread.question
@@ -153,14 +257,18 @@ class InterviewSession:
             kind=q.kind,
             topics=q.topics,
             max_chars=self.max_answer_chars,
+            reader=self.reader,
         )
+        self.last_analysis = analysis
         if analysis.steering:
             self.steering_attempts += 1
             notes.append("steering_ignored")
         thread.minutes += 0.5 + analysis.word_count / WORDS_PER_MINUTE
+        if self.plan.mode == "drill" and thread.followups >= self.persona.probes_per_question:
+            return self._move_on()  # a drill is one question and its one probe
         if analysis.steering and analysis.substance_sentences == 0 and not analysis.tool_lists:
             text = f"Let's stay with the interview. {self._last_interviewer_text() or q.text}"
-            return [self._say("follow_up", text, q.id, None, notes=["steering_ignored"])]
+            return self._say("follow_up", text, q.id, None, notes=("steering_ignored",))
         thread.shown |= {
             d for d in DIMENSIONS if analysis.dimensions[d].strength >= SHOWN_FOR_PROBING
         }
@@ -174,44 +282,42 @@ class InterviewSession:
         )
         if q.kind == "design" and asking_only and not thread.clarified and not thread.designed:
             thread.clarified = True
-            return [self._say("follow_up", self._clarification(q), q.id, None)]
+            return self._say("follow_up", self._clarification(q), q.id, None)
         if not analysis.on_topic and not analysis.evasive and not analysis.empty:
             notes.append("off_topic")  # the scorecard honours what the interviewer saw
         if analysis.evasive or (not analysis.on_topic and not analysis.empty):
             if thread.redirects == 0 and thread.probes < max(1, self.persona.probes_per_question):
                 thread.redirects += 1
                 thread.probes += 1
-                return [self._say("follow_up", self._redirect(q, analysis), q.id, None)]
+                return self._say("follow_up", self._redirect(q, analysis), q.id, None)
             return self._move_on()
         if analysis.substance_sentences >= 2 and analysis.word_count >= 35:
             thread.designed = True
         if q.wrenches and thread.designed and thread.wrenches < self._wrench_budget(q):
             if thread.wrenches == 0 or thread.probes >= self.persona.probes_per_question:
-                text = q.wrenches[thread.wrenches % len(q.wrenches)]
-                thread.wrenches += 1
-                return [self._say("wrench", text, q.id, None)]
+                return self._wrench(q)
         if q.kind == "design" and not thread.designed:
             if thread.nudges < min(len(SKETCH_NUDGES), self.persona.probes_per_question):
                 # No design on the table yet: probes about "your algorithm" would presume one.
                 text = SKETCH_NUDGES[thread.nudges]
                 thread.nudges += 1
-                return [self._say("follow_up", text, q.id, "specificity")]
+                return self._say("follow_up", text, q.id, "specificity")
             return self._move_on()
-        target = self._probe_target(q, analysis)
+        target = probe_target(q.kind, analysis, thread.shown, thread.probed)
         if target and thread.probes < self.persona.probes_per_question:
             thread.probes += 1
             thread.probed.add(target)
             text = follow_up_text(q, answer, target, salt=str(thread.probes))
-            return [self._say("follow_up", text, q.id, target)]
+            return self._say("follow_up", text, q.id, target)
         if q.wrenches and thread.designed and thread.wrenches < self._wrench_budget(q):
-            text = q.wrenches[thread.wrenches % len(q.wrenches)]
-            thread.wrenches += 1
-            return [self._say("wrench", text, q.id, None)]
+            return self._wrench(q)
         return self._move_on()
 
-    def _probe_target(self, q: Question, analysis: AnswerAnalysis) -> Dimension | None:
+    def _wrench(self, q: Question) -> Decision:
         assert self.thread is not None
-        return probe_target(q.kind, analysis, self.thread.shown, self.thread.probed)
+        text = q.wrenches[self.thread.wrenches % len(q.wrenches)]
+        self.thread.wrenches += 1
+        return self._say("wrench", text, q.id, None)
 
     def _wrench_budget(self, q: Question) -> int:
         return min(len(q.wrenches), 2)
@@ -223,37 +329,35 @@ class InterviewSession:
             self.minutes >= budget or self.thread.minutes >= self.persona.minutes_per_question * 1.5
         )
 
-    def _move_on(self, lead: str | None = None) -> list[Turn]:
-        ack = (
-            lead
-            or self.persona.acknowledgements[
-                stable_index(f"{self.persona.id}{self.index}", len(self.persona.acknowledgements))
-            ]
-        )
+    def _move_on(self, lead: str | None = None) -> Decision:
+        acks = self.persona.acknowledgements
+        ack = lead or acks[stable_index(f"{self.persona.id}{self.index}", len(acks))]
+        if self.plan.mode == "drill":
+            return self._farewell(lead=ack, text="That's the drill. Here is how that answer reads.")
         budget = self.persona.duration_minutes - CLOSING_RESERVE_MINUTES
         room = self.minutes + self.persona.minutes_per_question / 2 <= budget
         if self.index + 1 < len(self.questions) and room:
             return self._next_question(lead=ack)
         if not room:
             self.transcript.ended_by = "time"
-        return [self._closing_invite(ack)]
+        return self._closing_invite(ack)
 
     # -- turns ---------------------------------------------------------------------------------
-    def _next_question(self, lead: str | None = None) -> list[Turn]:
+    def _next_question(self, lead: str | None = None) -> Decision:
         self.index += 1
         q = self.questions[self.index]
         self.thread = _Thread(question=q)
         self.minutes += 0.5
-        text = f"{lead}\n\n{q.text}" if lead else q.text
-        return [self._say("question", text, q.id, None)]
+        return self._say("question", q.text, q.id, None, lead=lead)
 
-    def _reask(self) -> Turn:
+    def _reask(self) -> Decision:
+        again = self._last_interviewer_text()
         if self.phase == "main" and self.thread is not None:
             q = self.thread.question
-            text = f"Take your time; there's no rush. When you're ready: {self._last_interviewer_text() or q.text}"
-            return self._say("question", text, q.id, None, notes=["reask"])
-        text = "Take your time. " + (self._last_interviewer_text() or "Anything you'd like to add?")
-        return self._say("closing", text, None, None, notes=["reask"])
+            text = f"Take your time; there's no rush. When you're ready: {again or q.text}"
+            return self._say("question", text, q.id, None, notes=("reask",))
+        text = "Take your time. " + (again or "Anything you'd like to add?")
+        return self._say("closing", text, None, None, notes=("reask",))
 
     def _clarification(self, q: Question) -> str:
         return (
@@ -267,14 +371,12 @@ class InterviewSession:
             return f"That's fine; even a small or partial example helps. {q.text}"
         return f"Let me bring us back to the question I asked. {q.text}"
 
-    def _closing_invite(self, ack: str) -> Turn:
+    def _closing_invite(self, ack: str) -> Decision:
         self.phase = "candidate_questions"
         self.thread = None
-        return self._say(
-            "closing", f"{ack}\n\n{self.persona.closing.candidate_questions}", None, None
-        )
+        return self._say("closing", self.persona.closing.candidate_questions, None, None, lead=ack)
 
-    def _closing_logistics(self) -> Turn:
+    def _closing_logistics(self) -> Decision:
         self.phase = "logistics"
         last = self.transcript.turns[-1].text
         lead = (
@@ -287,56 +389,85 @@ class InterviewSession:
             "closing", f"{lead} Before we wrap up, some logistics:\n{items}", None, None
         )
 
-    def _farewell(self) -> Turn:
+    def _farewell(
+        self, notes: tuple[str, ...] = (), lead: str | None = None, text: str | None = None
+    ) -> Decision:
         self.phase = "done"
+        self.thread = None
         if self.transcript.ended_by is None:
             self.transcript.ended_by = "interviewer"
-        return self._say("closing", self.persona.closing.farewell, None, None)
+        farewell = text or self.persona.closing.farewell
+        return self._say("closing", farewell, None, None, notes=notes, lead=lead)
 
     def _say(
         self,
-        kind: str,
-        draft: str,
+        kind: TurnKind,
+        text: str,
         question_id: str | None,
         target: Dimension | None,
-        notes: list[str] | None = None,
-    ) -> Turn:
-        notes = list(notes or [])
-        prompt = Prompt(
-            purpose="interviewer_turn",
-            system=f"You are the interviewer. Persona: {self.persona.name}. Tone: {self.persona.tone}",
-            messages=[{"role": t.role, "content": t.text} for t in self.transcript.turns[-12:]],
-            draft=draft,
-            context={"kind": kind, "target": target, "question_id": question_id},
-        )
-        try:
-            text = self.provider.execute(prompt).text.strip() or draft
-        except ProviderError:
-            text, notes = draft, notes + ["provider_fallback"]
-        turn = Turn(
-            role="interviewer",
+        notes: tuple[str, ...] = (),
+        lead: str | None = None,
+    ) -> Decision:
+        if kind in ("follow_up", "wrench") and self.thread is not None:
+            self.thread.followups += 1
+        return Decision(
             kind=kind,
             text=text,
+            lead=lead,
             question_id=question_id,
             target=target,
             notes=notes,
-        )  # type: ignore[arg-type]
-        self.transcript.turns.append(turn)
-        return turn
+        )
+
+    def _pend(self, decision: Decision) -> Decision:
+        self.pending = decision
+        return decision
+
+    def _check_ready(self) -> None:
+        if self.phase == "not_started":
+            raise InterviewerError("call start() before reply()")
+        if self.pending is not None:
+            raise InterviewerError("record() the last decision before the next reply")
+
+    def _last_interviewer_turn(self) -> Turn | None:
+        for turn in reversed(self.transcript.turns):
+            if turn.role == "interviewer" and not _NEUTRAL_NOTES & set(turn.notes):
+                return turn
+        return None
 
     def _last_interviewer_text(self) -> str:
         """The last thing the interviewer asked (without its lead-in), skipping re-asks."""
-        for turn in reversed(self.transcript.turns):
-            if turn.role == "interviewer" and not {"reask", "steering_ignored"} & set(turn.notes):
-                return turn.text.split("\n\n")[-1]
-        return ""
+        turn = self._last_interviewer_turn()
+        return turn.text.split("\n\n")[-1] if turn else ""
 
 
-__all__ = [
-    "InterviewSession",
-    "follow_up_text",
-    "pick_quote",
-    "probe_target",
-    "short_quote",
-    "DIMENSIONS",
-]
+def replay(agent: InterviewAgent, turns: Iterable[Turn]) -> Decision | None:
+    """Rebuild an agent's state from stored turns, deterministically and without any model.
+
+    Candidate turns go through the same decisions as live; each stored interviewer turn is the
+    wording of the decision pending at that point, or a state-neutral turn (a re-ask, a repeat)
+    when none is pending. Returns the decision still pending at the end (the process stopped
+    after storing an answer but before storing the reply), which the caller words and records.
+    """
+    pending: Decision | None = agent.start()
+    for turn in turns:
+        if turn.role == "candidate":
+            if pending is not None:  # a stored answer with no stored reply before it: keep going
+                agent.record(pending)
+            if turn.kind == "skip":
+                pending = agent.skip(at=turn.at)
+            else:
+                pending = agent.reply(turn.text, at=turn.at)
+            continue
+        if pending is None and "end" in turn.notes:
+            pending = agent.end()
+        if pending is not None:
+            agent.record(pending, turn.text, notes=_added_notes(pending, turn), at=turn.at)
+            pending = None
+        else:
+            agent.transcript.turns.append(turn)  # a re-ask or a repeat: no state to change
+    return pending
+
+
+def _added_notes(decision: Decision, turn: Turn) -> list[str]:
+    return [n for n in turn.notes if n not in decision.notes]

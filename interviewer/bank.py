@@ -6,17 +6,18 @@ Every file is validated by the pydantic models in ``models.py``. A broken file r
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, PrivateAttr, ValidationError
 
 from .errors import DataFileError, NotFoundError
 from .models import Persona, Question, Rubric
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 def _describe_loc(loc: tuple[Any, ...], raw: Any) -> str:
@@ -95,6 +96,16 @@ class Bank(BaseModel):
     personas: dict[str, Persona]
     rubrics: dict[str, Rubric]
     questions: dict[str, Question]
+    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def derived(self, key: str, build: Callable[[], T]) -> T:
+        """A value computed once from this bank (e.g. the planner's skill patterns).
+
+        The bank is never changed after loading, so a racing second build gives the same value.
+        """
+        if key not in self._derived:
+            self._derived[key] = build()
+        return self._derived[key]  # type: ignore[no-any-return]
 
     def persona(self, persona_id: str) -> Persona:
         try:
@@ -148,19 +159,3 @@ def load_bank(content_dir: Path) -> Bank:
             owners = sorted(p.id for p in personas.values() if q.kind in p.question_kinds)
             questions[q.id] = q.model_copy(update={"personas": owners})
     return Bank(personas=personas, rubrics=rubrics, questions=questions)
-
-
-@lru_cache(maxsize=4)
-def _cached_bank(content_dir: str, stamp: tuple) -> Bank:
-    return load_bank(Path(content_dir))
-
-
-def get_bank(content_dir: Path) -> Bank:
-    """Cached ``load_bank``; reloads when any content file changes (mtime and size)."""
-    stamp = tuple(
-        (str(p), p.stat().st_mtime_ns, p.stat().st_size)
-        for sub in ("personas", "rubrics", "questions")
-        if (content_dir / sub).is_dir()
-        for p in sorted((content_dir / sub).iterdir())
-    )
-    return _cached_bank(str(content_dir), stamp)

@@ -21,7 +21,7 @@ class Settings(BaseSettings):
 
     home: Path = Field(
         default=Path("~/.interviewer"),
-        description="Data folder for the Chroma store, transcripts and caches.",
+        description="Data folder for the session database and the Chroma store.",
     )
     store_path: Path | None = Field(
         default=None, description="Chroma store folder; default <home>/chroma."
@@ -32,6 +32,26 @@ class Settings(BaseSettings):
     )
     provider: str = Field(
         default="offline", description="Interviewer/judge provider: offline or scripted."
+    )
+    model: str | None = Field(
+        default=None, description="Model name for a model provider (ignored by offline)."
+    )
+    request_timeout: float = Field(
+        default=60.0, gt=0, description="Seconds before a provider call is abandoned."
+    )
+    max_retries: int = Field(
+        default=2, ge=0, le=10, description="Retries of a failed provider call before fallback."
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the session database; default SQLite at "
+        "<home>/interviewer.db. A PostgreSQL URL lets several app replicas share state.",
+    )
+    owner: str = Field(
+        default="local",
+        min_length=1,
+        max_length=200,
+        description="Whose sessions the command line creates and lists.",
     )
     embedder: str = Field(
         default="minilm",
@@ -46,6 +66,9 @@ class Settings(BaseSettings):
 
     def resolved_home(self) -> Path:
         return self.home.expanduser()
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.resolved_home() / 'interviewer.db'}"
 
     def resolved_store_path(self) -> Path:
         return (self.store_path or self.resolved_home() / "chroma").expanduser()

@@ -34,3 +34,11 @@ class ProviderError(InterviewerError):
 
 class ScriptExhausted(ProviderError):
     """The scripted provider was asked for more outputs than it was given."""
+
+
+class StorageError(InterviewerError):
+    """The database cannot be opened, migrated, read or written."""
+
+
+class SessionConflict(StorageError):
+    """Another process added turns to this session first; reload it and try again."""

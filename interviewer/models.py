@@ -7,6 +7,7 @@ models, so a broken file fails with the file and field named (see ``bank.py``).
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -195,13 +196,18 @@ class Rubric(_Strict):
         return self
 
 
-TurnKind = Literal["question", "follow_up", "wrench", "closing", "answer"]
+TurnKind = Literal["question", "follow_up", "wrench", "closing", "answer", "skip"]
+TRANSCRIPT_SCHEMA_VERSION = 2  # 1: before ids and timestamps (files saved by `chat` until 0.1)
 
 
 class Turn(BaseModel):
-    """One message in an interview. Interviewer turns carry the question and probe target."""
+    """One message in an interview. Interviewer turns carry the question and probe target.
 
-    model_config = ConfigDict(extra="ignore")
+    Candidate turns are ``answer`` (what they said) or ``skip`` (they asked to move on).
+    Unknown fields are an error: stored data is never silently dropped.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
     role: Literal["interviewer", "candidate"]
     kind: TurnKind
@@ -210,11 +216,14 @@ class Turn(BaseModel):
     target: Dimension | None = None
     notes: list[str] = Field(
         default_factory=list,
-        description="Machine notes, e.g. 'reask', 'truncated', 'steering_ignored'.",
+        description="Machine notes, e.g. 'reask', 'truncated', 'steering_ignored', 'end'.",
     )
+    at: datetime | None = Field(default=None, description="When the turn was stored (UTC).")
 
 
 class PlannedQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     id: str
     text: str
     topics: list[str]
@@ -222,20 +231,58 @@ class PlannedQuestion(BaseModel):
 
 
 class Plan(BaseModel):
+    """What an interview will ask. Stored with the session, so a resumed one asks the same."""
+
+    model_config = ConfigDict(extra="forbid")
+
     persona: str
     role: str | None = None
     level: Level | None = None
     skills: list[str] = Field(default_factory=list, description="Skills found in the JD/resume.")
     questions: list[PlannedQuestion]
+    mode: Literal["interview", "drill"] = Field(
+        default="interview", description="A drill is one question and one probe, no closing."
+    )
+    probes_per_question: int | None = Field(
+        default=None, ge=0, le=5, description="Overrides the persona's probe budget (drills)."
+    )
+    time_box_minutes: int | None = Field(
+        default=None, ge=5, le=180, description="Overrides the persona's duration."
+    )
 
 
 class Transcript(BaseModel):
-    """A whole interview as `interviewer simulate --json` prints it."""
+    """A whole interview as `interviewer simulate --json` and `transcripts show --json` print it.
 
-    model_config = ConfigDict(extra="ignore")
+    ``id`` is the session id when the transcript is stored. Unknown fields are an error.
+    """
 
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: Literal[2] = TRANSCRIPT_SCHEMA_VERSION
+    id: str | None = None
     persona: str
     role: str | None = None
     level: Level | None = None
     turns: list[Turn] = Field(default_factory=list)
     ended_by: Literal["interviewer", "candidate", "time"] | None = None
+
+
+SessionStatus = Literal["active", "finished"]
+
+
+class SessionInfo(BaseModel):
+    """One stored session as listings show it (``InterviewService.list_sessions``)."""
+
+    id: str
+    owner: str
+    persona: str
+    role: str | None = None
+    level: Level | None = None
+    mode: Literal["interview", "drill"] = "interview"
+    status: SessionStatus
+    ended_by: str | None = None
+    answers: int = Field(description="Candidate answers recorded (skips not counted).")
+    created_at: datetime
+    updated_at: datetime
+    overall: float | None = Field(default=None, description="Latest scorecard's overall, 1-5.")

@@ -8,7 +8,6 @@ with metadata filters for persona and level.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .bank import Bank
@@ -113,7 +112,6 @@ _TOO_GENERIC_TAGS = {
 }
 
 
-@lru_cache(maxsize=8)
 def _skill_patterns(tags: frozenset[str]) -> list[tuple[str, re.Pattern[str]]]:
     out: list[tuple[str, re.Pattern[str]]] = []
     alias_owner = {a: t for t, forms in ALIASES.items() if t in tags for a in forms if a != t}
@@ -138,7 +136,7 @@ def extract_skills(text: str, bank: Bank) -> list[str]:
     tags = frozenset(t for q in bank.questions.values() for t in q.topics)
     text = _BOILERPLATE.sub(" ", text)
     found: list[tuple[int, int, str]] = []
-    for tag, pattern in _skill_patterns(tags):
+    for tag, pattern in bank.derived("skill_patterns", lambda: _skill_patterns(tags)):
         match = pattern.search(text)
         if match:
             found.append((match.start(), match.end(), tag))

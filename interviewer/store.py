@@ -235,7 +235,7 @@ class QuestionStore:
 
         with tqdm(
             total=len(to_embed),
-            desc=f"Embedding {label}",
+            desc=f"Building the question store ({label})",
             unit="item",
             file=sys.stderr,
             disable=not progress or not to_embed,

@@ -1,89 +1,55 @@
-"""Terminal front ends: `simulate` (scripted answers), `chat` (interactive) and `drill`.
+"""The terminal chat and drill: read the candidate's input, show the interviewer's turns.
 
-Transcripts of interactive sessions are saved after every turn under <home>/transcripts, so a
-crash or Ctrl-C loses nothing.
+Everything else is the service's: every answer is stored before the reply is shown, so a crash
+(or kill -9) loses nothing and `interviewer chat --resume SESSION_ID` continues where it stopped.
+
+On a terminal, input goes through prompt_toolkit: a pasted block (paragraphs, code fences, any
+length) arrives whole, because the terminal marks it as a paste; Enter on an empty line sends.
+Piped input (tests, scripts) is read line by line and an empty line ends an answer.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-import time
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from .agent import InterviewSession
-from .errors import InputError
-from .models import Level, Plan, PlannedQuestion, Transcript
-from .scoring.answer import score_answer
-from .scoring.scorecard import Scorecard
-from .workspace import Workspace
+from .errors import NotFoundError
+from .models import Level, Turn
 
-HELP = "Type your answer and press Enter twice to send. Commands: /skip, /end, /help."
-FAR_TOPIC_DISTANCE = 0.75  # cosine distance beyond which a topic match is only nominal
-KNOWN_COMMANDS = {"/help", "/skip", "/next", "/end", "/quit", "/exit", "/stop"}
+if TYPE_CHECKING:
+    from .service import InterviewService
 
+SEND_HELP = (
+    "Type your answer; press Enter on an empty line to send (Esc then Enter sends at once). "
+    "Pasted text, blank lines and code blocks included, stays one answer."
+)
+PIPE_HELP = "Finish each answer with an empty line."
+COMMANDS_HELP = "Commands: /skip, /repeat, /end, /help."
+KNOWN_COMMANDS = frozenset(
+    {"/help", "/skip", "/next", "/repeat", "/end", "/quit", "/exit", "/stop"}
+)
 
-def save_transcript(folder: Path, name: str, transcript: Transcript) -> Path:
-    """Write atomically (temp file, then rename) so a crash never leaves half a file."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.json"
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(transcript.model_dump_json(indent=2))
-    os.replace(tmp, path)
-    return path
+Reader = Callable[[], "str | None"]
 
 
-def _turn_dict(turn: Any) -> dict[str, Any]:
-    return {
-        "role": turn.role,
-        "kind": turn.kind,
-        "text": turn.text,
-        "question_id": turn.question_id,
-        "target": turn.target,
-        "notes": turn.notes,
-    }
+def make_reader(interactive: bool | None = None) -> tuple[Reader, str]:
+    """(a function that reads one answer or None at end of input, the help line to show)."""
+    if interactive is None:
+        interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if interactive:
+        return _prompt_reader(), SEND_HELP
+    return _read_piped_answer, PIPE_HELP
 
 
-def simulate(
-    ws: Workspace,
-    persona: str | None,
-    answers: list[str],
-    jd: str | None = None,
-    role: str | None = None,
-    level: Level | None = None,
-    resume: str | None = None,
-) -> tuple[dict[str, Any], Scorecard]:
-    """Run a whole interview with the given candidate replies; ends when they run out."""
-    plan = ws.plan(persona, role, level, jd, resume, progress=False)
-    session = InterviewSession(ws.bank, plan, ws.provider, ws.settings.max_answer_chars)
-    session.start()
-    for answer in answers:
-        if session.finished:
-            break
-        session.reply(answer)
-    if not session.finished:
-        session.end()
-    card = ws.score(session.transcript)
-    result = {
-        "persona": plan.persona,
-        "turns": [_turn_dict(t) for t in session.transcript.turns],
-        "ended_by": session.transcript.ended_by,
-        "scorecard": card.model_dump(mode="json"),
-    }
-    return result, card
-
-
-def _read_answer(prompt: str = "> ") -> str | None:
+def _read_piped_answer() -> str | None:
     """Read a multi-line answer ended by an empty line; None on end of input."""
     lines: list[str] = []
     while True:
-        try:
-            line = input(prompt if not lines else "  ")
-        except EOFError:
+        line = sys.stdin.readline()
+        if not line:
             return "\n".join(lines) if lines else None
+        line = line.rstrip("\n")
         if line.strip().startswith("/") and not lines:
             return line.strip()
         if not line.strip():
@@ -93,110 +59,151 @@ def _read_answer(prompt: str = "> ") -> str | None:
         lines.append(line)
 
 
-def _show(turns: list[Any]) -> None:
+def _prompt_reader() -> Reader:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.key_binding import KeyBindings
+
+    bindings = KeyBindings()
+
+    @bindings.add("enter")
+    def _enter(event) -> None:  # type: ignore[no-untyped-def]
+        buffer = event.current_buffer
+        text = buffer.text
+        at_end = buffer.cursor_position == len(text)
+        one_line_command = text.strip().startswith("/") and "\n" not in text.strip()
+        in_fence = text.count("```") % 2 == 1
+        if one_line_command or (at_end and text.strip() and text.endswith("\n") and not in_fence):
+            buffer.validate_and_handle()
+        else:
+            buffer.insert_text("\n")
+
+    @bindings.add("escape", "enter")
+    def _send(event) -> None:  # type: ignore[no-untyped-def]
+        event.current_buffer.validate_and_handle()
+
+    session: PromptSession[str] = PromptSession(
+        multiline=True, key_bindings=bindings, prompt_continuation="  "
+    )
+
+    def read() -> str | None:
+        try:
+            return session.prompt("> ").rstrip("\n")
+        except EOFError:
+            return None
+
+    return read
+
+
+def _show(turns: list[Turn]) -> None:
     for t in turns:
         print(f"\nInterviewer: {t.text}\n", flush=True)
 
 
 def chat(
-    ws: Workspace,
-    persona: str | None,
-    role: str | None,
-    level: Level | None,
-    jd: str | None,
-    resume: str | None,
+    ws: InterviewService,
+    persona: str | None = None,
+    role: str | None = None,
+    level: Level | None = None,
+    jd: str | None = None,
+    resume: str | None = None,
+    time_box: int | None = None,
+    resume_id: str | None = None,
+    reader: Reader | None = None,
 ) -> int:
     """The interactive interview in the terminal; prints the scorecard at the end."""
-    print("Preparing your interview (the first run builds the question store)...", file=sys.stderr)
-    plan = ws.plan(persona, role, level, jd, resume)
-    session = InterviewSession(ws.bank, plan, ws.provider, ws.settings.max_answer_chars)
-    name = time.strftime("%Y%m%d-%H%M%S") + f"-{plan.persona}"
-    folder = ws.settings.resolved_home() / "transcripts"
-    print(f"\n{ws.bank.persona(plan.persona).name} interview. {HELP}")
-    _show(session.start())
+    read, send_help = (reader, SEND_HELP) if reader else make_reader()
+    if resume_id:
+        try:
+            session_id = ws.resolve(resume_id)
+        except NotFoundError:
+            hint = " (and there is no resume file by that name)" if "." in resume_id else ""
+            raise NotFoundError(
+                f"no session {resume_id!r}{hint}; `interviewer transcripts` lists them"
+            ) from None
+        info = ws.info(session_id)
+        if info.status == "finished":
+            print(f"Session {session_id} is already finished; its scorecard:\n")
+            print(ws.end(session_id).to_markdown())
+            return 0
+        name = ws.bank.persona(info.persona).name
+        print(f"\nResuming your {name} interview (session {session_id}). {send_help}")
+        print(COMMANDS_HELP)
+        _show(ws.pending_turns(session_id))
+    else:
+        session_id, first = ws.start(persona, role, level, jd, resume, time_box, progress=True)
+        name = ws.bank.persona(ws.info(session_id).persona).name
+        print(f"\n{name} interview (session {session_id}). {send_help}")
+        print(COMMANDS_HELP)
+        _show(first)
+    ended_early = False
     try:
-        while not session.finished:
-            answer = _read_answer()
+        while ws.info(session_id).status != "finished":
+            answer = read()
             if answer is None:
-                _show(session.end())
+                ended_early = True
                 break
             command = answer.strip().lower()
             if command == "/help":
-                print(HELP)
+                print(f"{send_help} {COMMANDS_HELP}")
                 continue
             if command.startswith("/") and command.split()[0] not in KNOWN_COMMANDS:
-                print(f"Unknown command {command.split()[0]!r}. {HELP}")
+                print(f"Unknown command {command.split()[0]!r}. {COMMANDS_HELP}")
                 continue
-            _show(session.reply(answer))
-            save_transcript(folder, name, session.transcript)
+            if command == "/repeat":
+                _show(ws.repeat_question(session_id))
+                continue
+            _show(ws.reply(session_id, answer))
     except KeyboardInterrupt:
+        ended_early = True
         print("\n(Interview ended early.)")
-        session.end()
-    path = save_transcript(folder, name, session.transcript)
-    card = ws.score(session.transcript)
+    card = ws.end(session_id)
+    if ended_early:
+        _show(_farewell(ws, session_id))
     print(card.to_markdown())
-    print(f"Transcript saved to {path}\nScore it again with: interviewer score {path}")
+    print(
+        f"Session {session_id} is stored. See it again with: "
+        f"interviewer transcripts show {session_id}"
+    )
     return 0
 
 
-def drill(ws: Workspace, persona: str | None, topic: str | None, level: Level | None) -> int:
+def _farewell(ws: InterviewService, session_id: str) -> list[Turn]:
+    """The closing turn, if the candidate ended the interview (it was not shown yet)."""
+    turns = ws.get(session_id).turns
+    last = turns[-1] if turns else None
+    return [last] if last is not None and "end" in last.notes else []
+
+
+def drill(
+    ws: InterviewService,
+    persona: str | None,
+    topic: str | None,
+    level: Level | None,
+    reader: Reader | None = None,
+) -> int:
     """One question, the answer, one probe, then the answer's score and feedback."""
-    bank = ws.bank
-    pool = list(bank.questions_for(persona) if persona else bank.questions.values())
-    if persona:
-        bank.persona(persona)
-    if topic:
-        store = ws.open_store()
-        hits = store.search(topic, k=5, persona=persona, level=level)
-        if not hits:
-            raise InputError(f"no question found for topic {topic!r}")
-        question = bank.question(hits[0].id)
-        if hits[0].distance > FAR_TOPIC_DISTANCE:
-            print(f"No question is close to {topic!r}; here is the nearest one.")
-    else:
-        pool = [q for q in pool if level is None or level in q.levels] or pool
-        question = pool[int(time.time()) % len(pool)]
-    owner = persona or (question.personas[0] if question.personas else "fundamentals")
-    plan = Plan(
-        persona=owner,
-        questions=[
-            PlannedQuestion(id=question.id, text=question.text, topics=question.topics, why="drill")
-        ],
-    )
-    session = InterviewSession(bank, plan, ws.provider, ws.settings.max_answer_chars)
-    session.persona = session.persona.model_copy(update={"probes_per_question": 1})
-    first = session.start()[0]
-    print(f"\nInterviewer: {question.text}\n")
-    del first
-    answers: list[str] = []
-    while len(answers) < 2 and not session.finished:
-        answer = _read_answer()
-        if answer is None or answer.lower() in {"/end", "/quit"}:
+    read, send_help = (reader, SEND_HELP) if reader else make_reader()
+    session_id, first, note = ws.drill(persona, topic, level)
+    if note:
+        print(note)
+    print(send_help)
+    _show(first)
+    while ws.info(session_id).status != "finished":
+        answer = read()
+        if answer is None or answer.strip().lower() in {"/end", "/quit"}:
             break
-        turns = session.reply(answer)
-        if any("reask" in t.notes for t in turns):
-            _show(turns)
-            continue
-        answers.append(answer)
-        if len(answers) == 1 and turns and turns[0].kind in {"follow_up", "wrench"}:
-            _show(turns)
-        else:
-            break
-    if not answers:
+        _show([t for t in ws.reply(session_id, answer) if t.kind != "closing"])
+    card = ws.end(session_id)
+    if not card.answers:
         print("No answer given; nothing to score.")
         return 0
-    score = score_answer(
-        question.text,
-        "\n\n".join(answers),
-        kind=question.kind,
-        topics=question.topics,
-        max_chars=ws.settings.max_answer_chars,
-    )
-    print(f"\nScore: {score.overall:.1f} / 5")
-    print("  " + ", ".join(f"{d} {v}" for d, v in score.dimensions.items()))
-    print(f"\n{score.feedback}")
-    for line in score.stronger_answer:
+    review = card.answers[0]
+    print(f"\nScore: {review.overall:.1f} / 5")
+    print("  " + ", ".join(f"{d} {v}" for d, v in review.dimensions.items()))
+    print(f"\n{review.feedback}")
+    for line in review.stronger_answer:
         print(f"  - {line}")
-    if score.flags:
-        print(f"Flags: {', '.join(score.flags)}")
+    flags = sorted({f.kind for f in card.flags})
+    if flags:
+        print(f"Flags: {', '.join(flags)}")
     return 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.bank import Bank, get_bank
+from interviewer.bank import Bank, load_bank
 from interviewer.config import REPO_ROOT
 
 
@@ -23,4 +23,12 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def bank() -> Bank:
-    return get_bank(REPO_ROOT)
+    return load_bank(REPO_ROOT)
+
+
+@pytest.fixture(scope="session")
+def reader():
+    """One answer reader (stem and embedding caches) shared by the whole test session."""
+    from interviewer.analysis import Reader
+
+    return Reader()

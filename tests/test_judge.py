@@ -51,7 +51,7 @@ def test_malformed_output_is_re_asked_with_the_error_then_accepted(bank):
     provider = ScriptedProvider(["not json at all", model_card(bank, "I profiled it")])
     card = judge_transcript(transcript(), rubric, provider, bank)
     assert len(provider.history) == 2
-    assert "invalid" in provider.history[1].messages[-1]["content"]
+    assert "invalid" in provider.history[1].messages[-1].content
     assert card.judge == "scripted" and card.overall == 5.0
     assert provider.history[0].json_schema is not None
 

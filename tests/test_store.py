@@ -249,7 +249,7 @@ def test_progress_bar_goes_to_stderr_only_when_asked(capsys: pytest.CaptureFixtu
     assert capsys.readouterr().err == ""
     QuestionStore(None, embedder_name="hash").ingest(bank(), rubrics(), progress=True)
     captured = capsys.readouterr()
-    assert "Embedding questions" in captured.err and captured.out == ""
+    assert "Building the question store (questions)" in captured.err and captured.out == ""
 
 
 def test_in_memory_stores_are_isolated(store: QuestionStore) -> None:

@@ -30,11 +30,14 @@ def test_chat_runs_an_interview_and_saves_the_transcript(isolated_home: Path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("Interviewer:") >= 3  # question, follow-up or next, farewell
     assert "# Scorecard" in result.stdout
-    saved = list((isolated_home / "transcripts").glob("*.json"))
-    assert len(saved) == 1
-    transcript = json.loads(saved[0].read_text())
-    answers = [t for t in transcript["turns"] if t["role"] == "candidate"]
+    listed = json.loads(run_cli(["transcripts", "--json"], "").stdout)
+    assert len(listed) == 1 and listed[0]["finished"] and listed[0]["answers"] == 1
+    shown = json.loads(
+        run_cli(["transcripts", "show", listed[0]["session_id"], "--json"], "").stdout
+    )
+    answers = [t for t in shown["turns"] if t["role"] == "candidate"]
     assert answers[0]["text"] == ANSWER
+    assert shown["scorecard"]["persona"] == "behavioural"
 
 
 def test_chat_survives_end_of_input(isolated_home: Path):
@@ -55,5 +58,6 @@ def test_chat_unknown_command_is_not_an_answer(isolated_home: Path):
     result = run_cli(["chat", "--persona", "behavioural"], "/foo\n/end\n")
     assert result.returncode == 0
     assert "Unknown command '/foo'" in result.stdout
-    transcript = json.loads(next((isolated_home / "transcripts").glob("*.json")).read_text())
-    assert not [t for t in transcript["turns"] if t["role"] == "candidate"]
+    (listed,) = json.loads(run_cli(["transcripts", "--json"], "").stdout)
+    shown = json.loads(run_cli(["transcripts", "show", listed["session_id"], "--json"], "").stdout)
+    assert not [t for t in shown["turns"] if t["role"] == "candidate"]

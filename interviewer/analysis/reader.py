@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -36,16 +36,22 @@ Pair = tuple[str, str]
 class Reader:
     """Owns the stem, subject and embedding caches used while analysing answers.
 
-    ``embedder`` gives unit-length vectors (``embed(texts) -> (n, dim)``); by default the offline
-    MiniLM model, loaded on the first similarity that is needed. If the model cannot load, that
+    ``embedder`` gives unit-length vectors (``embed(texts) -> (n, dim)``), or is a function that
+    builds one on first use; by default the offline MiniLM model, loaded on the first similarity
+    that is needed. If the model cannot load, that
     call raises ``EmbeddingUnavailable``: the off-topic check is never quietly switched off.
 
     Thread-safe: one Reader may serve every session of a process.
     """
 
-    def __init__(self, embedder: Embedder | None = None) -> None:
+    def __init__(self, embedder: Embedder | Callable[[], Embedder] | None = None) -> None:
         self.stem = Stemmer()
-        self._embedder = embedder
+        self._embedder: Embedder | None = None
+        self._make_embedder: Callable[[], Embedder] | None = None
+        if callable(embedder) and not hasattr(embedder, "embed"):
+            self._make_embedder = embedder  # built on first use (the model may be unneeded)
+        else:
+            self._embedder = embedder  # type: ignore[assignment]
         self._embedder_lock = threading.Lock()
         self._embed_lock = threading.Lock()
         self._subjects: dict[tuple[str, tuple[str, ...]], Subject] = {}
@@ -74,7 +80,8 @@ class Reader:
                 if self._embedder is None:
                     from ..embeddings import MiniLMEmbedder
 
-                    self._embedder = MiniLMEmbedder()
+                    make = self._make_embedder or MiniLMEmbedder
+                    self._embedder = make()
         return self._embedder
 
     def similarity(self, question: str, answer: str) -> float | None:

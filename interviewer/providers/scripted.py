@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from ..errors import ScriptExhausted
 from .base import Prompt, Provider, Response
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 Output = str | Exception | Callable[[Prompt], str]
 
@@ -20,20 +25,23 @@ class ScriptedProvider(Provider):
 
     name = "scripted"
 
-    def __init__(self, outputs: Iterable[Output] = ()) -> None:
+    def __init__(self, outputs: Iterable[Output] = (), settings: Settings | None = None) -> None:
+        super().__init__(settings)
         self._queue: deque[Output] = deque(outputs)
+        self._lock = threading.Lock()
         self.history: list[Prompt] = []
 
     def enqueue(self, outputs: Iterable[Output]) -> None:
         self._queue.extend(outputs)
 
     def execute(self, prompt: Prompt) -> Response:
-        self.history.append(prompt)
-        if not self._queue:
-            raise ScriptExhausted(
-                f"scripted provider ran out of outputs after {len(self.history) - 1} calls"
-            )
-        item = self._queue.popleft()
+        with self._lock:
+            self.history.append(prompt)
+            if not self._queue:
+                raise ScriptExhausted(
+                    f"scripted provider ran out of outputs after {len(self.history) - 1} calls"
+                )
+            item = self._queue.popleft()
         if isinstance(item, Exception):
             raise item
         text = item(prompt) if callable(item) else item

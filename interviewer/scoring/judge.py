@@ -16,7 +16,7 @@ from ..analysis import Reader
 from ..bank import Bank
 from ..errors import ProviderError
 from ..models import Rubric, Transcript
-from ..providers import Prompt, Provider
+from ..providers import Message, Prompt, Provider
 from .scorecard import Flag, Scorecard
 from .transcript import score_transcript, verify_quotes
 
@@ -31,14 +31,15 @@ SYSTEM = (
 )
 
 
-def _messages(transcript: Transcript, rubric: Rubric, draft: Scorecard) -> list[dict[str, str]]:
+def _messages(transcript: Transcript, rubric: Rubric, draft: Scorecard) -> list[Message]:
     turns = "\n".join(
         f"[{i}] {t.role} ({t.kind}): {t.text}" for i, t in enumerate(transcript.turns)
     )
     return [
-        {"role": "user", "content": f"Rubric:\n{rubric.model_dump_json(indent=1)}"},
-        {"role": "user", "content": f"Transcript:\n{turns}"},
-        {"role": "user", "content": f"An offline scorer's draft:\n{draft.model_dump_json()}"},
+        Message(role="system", content=SYSTEM),
+        Message(role="user", content=f"Rubric:\n{rubric.model_dump_json(indent=1)}"),
+        Message(role="user", content=f"Transcript:\n{turns}"),
+        Message(role="user", content=f"An offline scorer's draft:\n{draft.model_dump_json()}"),
     ]
 
 
@@ -73,10 +74,9 @@ def judge_transcript(
     for _ in range(MAX_ATTEMPTS):
         prompt = Prompt(
             purpose="judge_transcript",
-            system=SYSTEM,
             messages=messages
             + (
-                [{"role": "user", "content": f"Your last reply was invalid: {error}"}]
+                [Message(role="user", content=f"Your last reply was invalid: {error}")]
                 if error
                 else []
             ),

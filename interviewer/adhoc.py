@@ -1,0 +1,72 @@
+"""Questions that are not in the bank: `interviewer follow-up --question "..."` may ask anything.
+
+The follow-up command runs the interview's own decision code on one question; a question typed
+by the user is turned into a ``Question`` with generic probes (and generic wrenches for a
+design question) so that code can run unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .bank import Bank
+from .models import LEVELS, Persona, Question
+from .probes import GENERIC_PROBES
+
+_KIND_HINTS = (
+    (re.compile(r"^\s*(?:design|how would you design|architect)", re.I), "design"),
+    (
+        re.compile(
+            r"\btell me about a time\b|\bdescribe a (?:time|situation)\b|\bhave you ever\b", re.I
+        ),
+        "behavioural",
+    ),
+    (re.compile(r"\bhardest\b|\bmost (?:difficult|complex)\b", re.I), "problem"),
+)
+GENERIC_WRENCHES = (
+    "Say traffic grows tenfold over the next year. What breaks first in your design, and what "
+    "would you change?",
+    "Now one of your regions goes down for an hour. What do users see, and what does your "
+    "design do about it?",
+)
+DEFAULT_PERSONA = "fundamentals"
+
+
+def guess_kind(question: str, persona: Persona | None) -> str | None:
+    for pattern, kind in _KIND_HINTS:
+        if pattern.search(question):
+            return kind
+    return persona.question_kinds[0] if persona else None
+
+
+def question_for(bank: Bank, text: str, persona: Persona | None = None) -> Question:
+    """The bank question with this text (case and spacing ignored), or an ad-hoc one."""
+    key = " ".join(text.lower().split())
+    for q in bank.questions.values():
+        if " ".join(q.text.lower().split()) == key:
+            return q
+    kind = guess_kind(text, persona) or "technical"
+    # Built without validation: a typed question may be shorter than the bank allows, and has
+    # no topic tags (relevance then reads the question's own words).
+    return Question.model_construct(
+        id="adhoc",
+        text=text.strip(),
+        kind=kind,
+        topics=[],
+        levels=list(LEVELS),
+        probes=dict(GENERIC_PROBES),
+        wrenches=list(GENERIC_WRENCHES) if kind == "design" else [],
+        personas=[persona.id] if persona else [],
+    )
+
+
+def persona_for(bank: Bank, question: Question, persona: Persona | None) -> Persona:
+    """The given persona, else the first one that asks this kind of question."""
+    if persona is not None:
+        return persona
+    for pid in question.personas:
+        return bank.persona(pid)
+    for p in sorted(bank.personas.values(), key=lambda p: p.id):
+        if question.kind in p.question_kinds:
+            return p
+    return bank.persona(DEFAULT_PERSONA)

@@ -1,0 +1,159 @@
+"""Command line: `interviewer COMMAND ...`. JSON on stdout with --json; errors on stderr.
+
+Exit codes: 0 success, 2 bad input (unknown id, unreadable or malformed file, bad option),
+1 any other failure. Exceptions become one-line messages here, never tracebacks
+(set INTERVIEWER_DEBUG=1 to see them). Every command goes through ``InterviewService``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import DataFileError, InputError, InterviewerError, NotFoundError
+from ..models import LEVELS
+from .content import cmd_ingest, cmd_personas, cmd_plan, cmd_questions, cmd_rubrics, cmd_search
+from .scoring import cmd_score, cmd_score_answers
+from .sessions import cmd_chat, cmd_drill, cmd_follow_up, cmd_simulate, cmd_transcripts
+
+BAD_INPUT = (InputError, DataFileError, NotFoundError)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="interviewer", description="Offline mock interviews that probe for depth."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Any, help_: str, json_flag: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=func)
+        if json_flag:
+            p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+        return p
+
+    def interview_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--role", help="the role you are practising for, e.g. 'backend engineer'")
+        p.add_argument("--level", choices=LEVELS, help="seniority of the role")
+        p.add_argument("--jd", metavar="FILE", help="a job description (text file)")
+        p.add_argument("--resume", metavar="FILE", help="your resume (text file)")
+        p.add_argument(
+            "--time-box", type=int, metavar="MINUTES", help="interview length (5-180 minutes)"
+        )
+
+    add("personas", cmd_personas, "list the interview personas")
+    p = add("questions", cmd_questions, "list questions in the bank")
+    p.add_argument("--persona", help="only questions this persona asks")
+    add("rubrics", cmd_rubrics, "list the rubrics and their anchors")
+    p = add("ingest", cmd_ingest, "build or update the question store", json_flag=False)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p = add("search", cmd_search, "find questions by meaning")
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=5, help="how many results (default 5)")
+    p.add_argument("--persona")
+    p.add_argument("--level", choices=LEVELS)
+    p = add("plan", cmd_plan, "plan an interview for a persona, role and job description")
+    p.add_argument("--persona", help="default: the best fit for --jd, else fundamentals")
+    interview_args(p)
+    p = add("follow-up", cmd_follow_up, "decide the follow-up to one answer")
+    p.add_argument("--question", required=True)
+    p.add_argument("--answer", required=True)
+    p.add_argument("--persona")
+    p = add("simulate", cmd_simulate, "run a whole interview from a file of answers")
+    p.add_argument("--persona", help="default: the best fit for --jd, else fundamentals")
+    p.add_argument(
+        "--answers", required=True, metavar="FILE.jsonl", help='lines of {"answer": "..."}'
+    )
+    interview_args(p)
+    p = add("chat", cmd_chat, "an interactive interview in the terminal", json_flag=False)
+    p.add_argument("--persona", help="default: the best fit for --jd, else fundamentals")
+    interview_args(p)
+    p.add_argument(
+        "--resume-session",
+        "--continue",
+        dest="resume_id",
+        metavar="SESSION_ID",
+        help="continue a stored interview where it stopped (see `interviewer transcripts`)",
+    )
+    p = add("drill", cmd_drill, "one question, one probe, then your score", json_flag=False)
+    p.add_argument("--persona", default=None)
+    p.add_argument("--topic", default=None, help="e.g. caching, incident response")
+    p.add_argument("--level", choices=LEVELS)
+    p = add("score-answers", cmd_score_answers, "score answers from a JSONL file")
+    p.add_argument("file", metavar="FILE.jsonl", help='lines of {"id","question","answer"}')
+    p.add_argument("--strict", action="store_true", help="exit 2 if any line had an error")
+    p = add("score", cmd_score, "score a transcript (the format simulate --json prints)", False)
+    p.add_argument("transcript", metavar="TRANSCRIPT.json")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+    fmt.add_argument("--markdown", action="store_true", help="Markdown scorecard (the default)")
+    p = add("transcripts", cmd_transcripts, "list, show, export or import stored transcripts")
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    show = actions.add_parser("show", help="print one transcript (the simulate --json format)")
+    show.add_argument("session_id", metavar="SESSION_ID", help="an id, or a unique prefix")
+    fmt = show.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON (the simulate --json format)")
+    fmt.add_argument("--markdown", action="store_true", help="Markdown (the default)")
+    export = actions.add_parser("export", help="write one transcript as Markdown or JSON")
+    export.add_argument("session_id", metavar="SESSION_ID")
+    export.add_argument("--format", choices=("md", "json"), default="md")
+    export.add_argument("--output", "-o", metavar="FILE", help="default: standard output")
+    imp = actions.add_parser("import", help="store a transcript file (also from older versions)")
+    imp.add_argument("file", metavar="FILE.json")
+    imp.add_argument("--json", action="store_true", help="print the new session id as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = _parse(parser, argv)
+    try:
+        _one_blas_thread()
+        from ..service import InterviewService
+
+        return int(args.func(InterviewService(), args) or 0)
+    except BAD_INPUT as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except InterviewerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the edge: never show a traceback to a user
+        if os.environ.get("INTERVIEWER_DEBUG"):
+            raise
+        print(
+            f"error: unexpected {type(exc).__name__}: {exc} (set INTERVIEWER_DEBUG=1 for "
+            "details and please report it)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # `chat --resume ID` continues a session; `chat --resume FILE` is a resume document. An
+    # argument that names no file but looks like a session id is taken as the session.
+    if "chat" in args_list[:1] and "--resume" in args_list:
+        i = args_list.index("--resume")
+        if i + 1 < len(args_list) and not os.path.exists(args_list[i + 1]):
+            args_list[i] = "--resume-session"
+    return parser.parse_args(args_list)
+
+
+def _one_blas_thread() -> None:
+    """One BLAS thread per worker: many sessions run in parallel threads or processes, and
+    MiniLM's small matrix products gain nothing from threads competing for the same cores."""
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1, user_api="blas")
+    except Exception:  # an unusual BLAS build: speed only, never a reason to fail
+        pass

@@ -1,0 +1,145 @@
+"""Content commands: personas, questions, rubrics, ingest, search, plan."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..errors import InputError
+from ..service import InterviewService
+from .io import emit, read_text_file
+
+
+def cmd_personas(ws: InterviewService, args: argparse.Namespace) -> int:
+    rows = [
+        {
+            "id": p.id,
+            "name": p.name,
+            "kind": p.kind,
+            "duration_minutes": p.duration_minutes,
+            "rubric": p.rubric,
+        }
+        for p in sorted(ws.bank.personas.values(), key=lambda p: p.id)
+    ]
+    if args.json:
+        emit(rows)
+    else:
+        for r in rows:
+            print(
+                f"{r['id']:<18} {r['name']:<34} {r['duration_minutes']:>3} min  rubric {r['rubric']}"
+            )
+    return 0
+
+
+def cmd_questions(ws: InterviewService, args: argparse.Namespace) -> int:
+    qs = ws.bank.questions.values()
+    if args.persona:
+        ws.bank.persona(args.persona)
+        qs = ws.bank.questions_for(args.persona)
+    rows = [
+        {
+            "id": q.id,
+            "text": q.text,
+            "kind": q.kind,
+            "topics": q.topics,
+            "levels": q.levels,
+            "personas": q.personas,
+        }
+        for q in qs
+    ]
+    if args.json:
+        emit(rows)
+    else:
+        for r in rows:
+            print(f"{r['id']:<28} [{', '.join(r['topics'])}]\n    {r['text']}")
+        print(f"{len(rows)} questions", file=sys.stderr)
+    return 0
+
+
+def cmd_rubrics(ws: InterviewService, args: argparse.Namespace) -> int:
+    rows = [
+        {
+            "id": r.id,
+            "name": r.name,
+            "criteria": [
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "weight": c.weight,
+                    "signals": c.signals,
+                    "anchors": {str(k): v for k, v in sorted(c.anchors.items())},
+                    "evidence": {str(k): v for k, v in sorted(c.evidence.items())},
+                    "red_flags": c.red_flags,
+                }
+                for c in r.criteria
+            ],
+        }
+        for r in sorted(ws.bank.rubrics.values(), key=lambda r: r.id)
+    ]
+    if args.json:
+        emit(rows)
+    else:
+        for r in rows:
+            print(f"{r['id']}: {r['name']}")
+            for c in r["criteria"]:
+                print(f"  {c['weight']:.2f}  {c['name']}")
+    return 0
+
+
+def cmd_ingest(ws: InterviewService, args: argparse.Namespace) -> int:
+    report = ws.ingest(progress=not args.quiet)
+    q, c = report.questions, report.criteria
+    print(
+        f"questions: {q.added} added, {q.updated} updated, {q.unchanged} unchanged, "
+        f"{q.removed} removed; criteria: {c.added} added, {c.updated} updated, "
+        f"{c.unchanged} unchanged, {c.removed} removed. Store: {ws.settings.resolved_store_path()}"
+    )
+    return 0
+
+
+def cmd_search(ws: InterviewService, args: argparse.Namespace) -> int:
+    if not args.query.strip():
+        raise InputError("the search query is empty; say what you are looking for")
+    if args.k < 1:
+        raise InputError("--k must be at least 1")
+    if args.persona:
+        ws.bank.persona(args.persona)
+    store = ws.open_store(progress=not args.json)
+    hits = store.search(args.query, k=args.k, persona=args.persona, level=args.level)
+    rows = [
+        {"id": h.id, "text": h.text, "topics": h.topics, "distance": round(h.distance, 4)}
+        for h in hits
+    ]
+    if args.json:
+        emit(rows)
+    else:
+        for r in rows:
+            print(f"{r['distance']:.3f}  {r['id']}: {r['text']}")
+    return 0
+
+
+def cmd_plan(ws: InterviewService, args: argparse.Namespace) -> int:
+    plan = ws.plan(
+        args.persona,
+        args.role,
+        args.level,
+        read_text_file(args.jd, "job description"),
+        read_text_file(args.resume, "resume"),
+        time_box=args.time_box,
+        progress=not args.json,
+    )
+    if args.json:
+        emit(
+            {
+                "persona": plan.persona,
+                "skills": plan.skills,
+                "questions": [q.model_dump() for q in plan.questions],
+            }
+        )
+    else:
+        print(f"Persona: {plan.persona}")
+        if plan.skills:
+            print(f"Skills found: {', '.join(plan.skills)}")
+        for i, q in enumerate(plan.questions, 1):
+            print(f"{i}. {q.text}\n   ({q.why})")
+    return 0

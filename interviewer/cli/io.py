@@ -1,0 +1,74 @@
+"""Reading what users hand the command line: text files and JSONL, with errors that say where."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+
+def emit(data: Any) -> None:
+    """JSON on stdout (UTF-8 kept readable)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def read_text_file(path: str | None, what: str) -> str | None:
+    """Read a user-supplied text file (JD, resume), with a clear error when it can't be read."""
+    if not path:
+        return None
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {what} file {path}: {exc.strerror or exc}") from exc
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{what} file {path} is binary, not text; save it as .txt and try again")
+    text = data.decode("utf-8", errors="replace")
+    if not text.strip():
+        raise InputError(f"{what} file {path} is empty; give a file with its text, or leave it out")
+    return text
+
+
+def read_jsonl(path: str) -> list[tuple[int, Any | None, str | None]]:
+    """(line number, parsed object or None, error or None) for each non-blank line.
+
+    An empty file (nothing but whitespace) is an InputError that says so.
+    """
+    try:
+        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not any(line.strip() for line in lines):
+        raise InputError(f"{path} is empty: expected one JSON object per line")
+    out: list[tuple[int, Any | None, str | None]] = []
+    last = max((n for n, line in enumerate(lines, start=1) if line.strip()), default=0)
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            if number < last:  # a blank line inside the file still gets its output line
+                out.append((number, None, f"line {number}: empty line"))
+            continue
+        try:
+            out.append((number, json.loads(line), None))
+        except json.JSONDecodeError as exc:
+            out.append(
+                (number, None, f"line {number}, column {exc.colno}: not valid JSON ({exc.msg})")
+            )
+    return out
+
+
+def read_answers(path: str) -> list[str]:
+    """The answers of a `simulate` file (lines of {"answer": "..."}); every bad line reported."""
+    answers: list[str] = []
+    problems: list[str] = []
+    for number, obj, error in read_jsonl(path):
+        if error:
+            problems.append(error)
+        elif not isinstance(obj, dict) or not isinstance(obj.get("answer"), str):
+            problems.append(f'line {number}: expected {{"answer": "..."}}')
+        else:
+            answers.append(obj["answer"])
+    if problems:  # report every bad line at once, and run nothing on a half-read file
+        raise InputError(f"{path}: {len(problems)} bad line(s):\n  " + "\n  ".join(problems))
+    return answers

@@ -1,0 +1,517 @@
+"""InterviewService: the one API that the CLI, the terminal chat, the web app and evals call.
+
+Front ends read input and show turns; everything else happens here. Data flow for one answer:
+front end -> ``reply(session_id, text)`` -> the agent decides (reading the answer) -> the answer
+is committed to the database -> the provider words the decision (streamed) -> the interviewer's
+turn is committed -> front end. At the end: ``end()`` -> scoring (offline or a judge) -> the
+scorecard is stored, versioned.
+
+Sessions live in memory while in use and are rebuilt from their stored turns when they are not
+(after a restart, or in another process): ``agent.replay`` runs the same decisions again, so the
+rebuilt interview asks exactly the next question the uninterrupted one would. Calls on one
+session are serialised by a per-session lock; different sessions run in parallel threads.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+from .adhoc import persona_for, question_for
+from .agent import Decision, InterviewAgent, replay
+from .analysis import Reader
+from .bank import Bank, load_bank
+from .config import Settings
+from .errors import InputError, NotFoundError, SessionConflict
+from .models import Dimension, Level, Plan, PlannedQuestion, SessionInfo, Transcript, Turn
+from .planner import plan_interview
+from .providers import Provider, get_provider
+from .scoring.judge import judge_transcript
+from .scoring.scorecard import Scorecard
+from .storage import SessionRepository, open_engine
+from .storage.repository import now
+from .wording import word
+
+if TYPE_CHECKING:
+    from .embeddings import MiniLMEmbedder
+    from .store import IngestReport, QuestionStore
+
+MAX_LIVE_SESSIONS = 2_000  # evicted sessions are rebuilt from the database when used again
+FAR_TOPIC_DISTANCE = 0.75  # cosine distance beyond which a drill topic match is only nominal
+Chunk = Callable[[str], None]
+
+
+class FollowUpDecision(BaseModel):
+    """`interviewer follow-up`: what the interview would do next after this one answer."""
+
+    kind: str  # follow_up | wrench | move_on
+    target: Dimension | None
+    text: str
+    present: list[Dimension]
+    missing: list[Dimension]
+    on_topic: bool
+
+
+@dataclass
+class _Live:
+    agent: InterviewAgent
+    owner: str
+    stored: int  # how many of the agent's turns are in the database
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class InterviewService:
+    """Content, question store, provider, answer reader and session database, from one Settings.
+
+    Thread-safe. ``owner`` arguments scope every session call: a session is found only by its
+    owner (``None`` means any owner, for the local command line and for coaches).
+    """
+
+    def __init__(self, settings: Settings | None = None, provider: Provider | None = None) -> None:
+        self.settings = settings or Settings()
+        self._provider = provider
+        self._lock = threading.Lock()
+        self._store_lock = threading.Lock()
+        self._live: OrderedDict[str, _Live] = OrderedDict()
+        self._store: QuestionStore | None = None
+        self.reader = Reader(lambda: self.minilm)
+
+    # -- shared resources -----------------------------------------------------------------------
+    @cached_property
+    def bank(self) -> Bank:
+        return load_bank(self.settings.content_dir)
+
+    @cached_property
+    def provider(self) -> Provider:
+        return self._provider or get_provider(self.settings.provider, self.settings)
+
+    @cached_property
+    def minilm(self) -> MiniLMEmbedder:
+        """The one MiniLM model of this service, shared by the store and the answer reader."""
+        from .embeddings import MiniLMEmbedder
+
+        return MiniLMEmbedder()
+
+    @cached_property
+    def repository(self) -> SessionRepository:
+        return SessionRepository(open_engine(self.settings.resolved_database_url()))
+
+    def open_store(self, sync: bool = True, progress: bool = True) -> QuestionStore:
+        """The Chroma question store, created and brought in line with the bank on first use.
+
+        A file lock makes processes that start together on one home build it once: the first
+        embeds the bank, the others wait and then find nothing to embed.
+        """
+        with self._store_lock:
+            if self._store is None:
+                from filelock import FileLock
+
+                from .store import QuestionStore  # chromadb takes ~2 s to import
+
+                path = self.settings.resolved_store_path()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                minilm = self.minilm if self.settings.embedder == "minilm" else None
+                with FileLock(str(path) + ".lock", timeout=600):
+                    store = QuestionStore(path, self.settings.embedder, minilm)
+                    if sync:
+                        self._ingest(store, progress)
+                self._store = store
+            return self._store
+
+    def ingest(self, progress: bool = True) -> IngestReport:
+        store = self.open_store(sync=False)
+        from filelock import FileLock
+
+        with FileLock(str(self.settings.resolved_store_path()) + ".lock", timeout=600):
+            return self._ingest(store, progress)
+
+    def _ingest(self, store: QuestionStore, progress: bool) -> IngestReport:
+        bank = self.bank
+        return store.ingest(
+            list(bank.questions.values()), list(bank.rubrics.values()), progress=progress
+        )
+
+    def plan(
+        self,
+        persona: str | None = None,
+        role: str | None = None,
+        level: Level | None = None,
+        jd: str | None = None,
+        resume: str | None = None,
+        time_box: int | None = None,
+        progress: bool = True,
+    ) -> Plan:
+        """The questions an interview would ask (nothing is stored)."""
+        _check_document(jd, "job description")
+        _check_document(resume, "resume")
+        count = None
+        if time_box is not None:
+            minutes = self.bank.persona(persona).minutes_per_question if persona else 8
+            count = max(1, (time_box - 5) // minutes)
+        store = self.open_store(progress=progress)
+        plan = plan_interview(self.bank, store, persona, role, level, jd, resume, count=count)
+        return plan.model_copy(update={"time_box_minutes": time_box}) if time_box else plan
+
+    # -- sessions -------------------------------------------------------------------------------
+    def start(
+        self,
+        persona: str | None = None,
+        role: str | None = None,
+        level: Level | None = None,
+        jd: str | None = None,
+        resume: str | None = None,
+        time_box: int | None = None,
+        owner: str | None = None,
+        on_chunk: Chunk | None = None,
+        progress: bool = False,
+    ) -> tuple[str, list[Turn]]:
+        """Plan and store a new interview; returns (session_id, the interviewer's first turns)."""
+        plan = self.plan(persona, role, level, jd, resume, time_box, progress=progress)
+        return self.start_plan(plan, owner, on_chunk)
+
+    def start_plan(
+        self, plan: Plan, owner: str | None = None, on_chunk: Chunk | None = None
+    ) -> tuple[str, list[Turn]]:
+        """Store a new session for a ready plan and ask its first question."""
+        session_id = secrets.token_urlsafe(16)  # unguessable: ids are shown in URLs and APIs
+        owner = owner or self.settings.owner
+        agent = self._agent(plan, session_id)
+        self.repository.create(session_id, owner, plan)
+        live = _Live(agent=agent, owner=owner, stored=0)
+        with live.lock:
+            turns = self._act(session_id, live, lambda a: a.start(), on_chunk)
+        self._remember(session_id, live)
+        return session_id, turns
+
+    def reply(
+        self, session_id: str, text: str, owner: str | None = None, on_chunk: Chunk | None = None
+    ) -> list[Turn]:
+        """The candidate's message; returns the interviewer's next turns ([] once finished).
+
+        The answer is committed to the database before the reply is worded and returned.
+        """
+        return self._run(session_id, owner, lambda a: a.reply(text, at=now()), on_chunk)
+
+    def skip(self, session_id: str, owner: str | None = None) -> list[Turn]:
+        """Move to the next question; the skip is recorded in the transcript."""
+        return self._run(session_id, owner, lambda a: a.skip(at=now()), None)
+
+    def repeat_question(self, session_id: str, owner: str | None = None) -> list[Turn]:
+        """Say the current question again."""
+        return self._run(session_id, owner, lambda a: a.repeat_question(), None)
+
+    def end(self, session_id: str, owner: str | None = None) -> Scorecard:
+        """Finish the interview (if it is not finished) and return its stored scorecard."""
+        self._run(session_id, owner, lambda a: a.end(), None)
+        existing = self.repository.latest_scorecard(session_id)
+        return existing or self.score(session_id, owner)
+
+    def score(self, session_id: str, owner: str | None = None) -> Scorecard:
+        """Score the session's transcript now and store the scorecard as a new version."""
+        transcript = self.get(session_id, owner)
+        card = self.score_transcript(transcript)
+        self.repository.save_scorecard(session_id, card)
+        return card
+
+    def get(self, session_id: str, owner: str | None = None) -> Transcript:
+        """The stored transcript (the `simulate --json` format, without the scorecard)."""
+        info = self.repository.info(session_id, owner)
+        return Transcript(
+            id=info.id,
+            persona=info.persona,
+            role=info.role,
+            level=info.level,
+            turns=self.repository.turns(session_id),
+            ended_by=info.ended_by,  # type: ignore[arg-type]
+        )
+
+    def info(self, session_id: str, owner: str | None = None) -> SessionInfo:
+        return self.repository.info(session_id, owner)
+
+    def list_sessions(self, owner: str | None = None) -> list[SessionInfo]:
+        """Sessions newest first, with their latest overall score."""
+        return self.repository.list(owner)
+
+    def scorecard(self, session_id: str, owner: str | None = None) -> Scorecard | None:
+        """The latest stored scorecard, or None if the session was never scored."""
+        self.repository.info(session_id, owner)
+        return self.repository.latest_scorecard(session_id)
+
+    def resolve(self, id_or_prefix: str, owner: str | None = None) -> str:
+        """A full session id from a unique prefix (command-line convenience)."""
+        return self.repository.resolve(id_or_prefix, owner)
+
+    def pending_turns(self, session_id: str, owner: str | None = None) -> list[Turn]:
+        """Load the session (rebuilding it if needed) and return its last interviewer turn.
+
+        What a resumed front end shows: the question the candidate is to answer next.
+        """
+        live = self._live_session(session_id, owner)
+        for turn in reversed(live.agent.transcript.turns):
+            if turn.role == "interviewer":
+                return [turn]
+        return []
+
+    def import_transcript(self, transcript: Transcript, owner: str | None = None) -> str:
+        """Store a transcript from a file (an earlier version's JSON) as a finished session."""
+        session_id = secrets.token_urlsafe(16)
+        asked = [t for t in transcript.turns if t.role == "interviewer" and t.kind == "question"]
+        planned = []
+        for t in asked:
+            q = self.bank.questions.get(t.question_id or "")
+            if q is not None and all(p.id != q.id for p in planned):
+                planned.append(PlannedQuestion(id=q.id, text=q.text, topics=q.topics, why="import"))
+        plan = Plan(
+            persona=self.bank.persona(transcript.persona).id,
+            role=transcript.role,
+            level=transcript.level,
+            questions=planned,
+        )
+        self.repository.create(session_id, owner or self.settings.owner, plan)
+        self.repository.append(
+            session_id,
+            0,
+            transcript.turns,
+            status="finished",
+            ended_by=transcript.ended_by or "candidate",
+        )
+        return session_id
+
+    # -- one-shot flows -------------------------------------------------------------------------
+    def follow_up(self, question: str, answer: str, persona: str | None = None) -> FollowUpDecision:
+        """What a live interview would do after this answer to this question: same code path."""
+        if not question.strip():
+            raise InputError("--question is empty; pass the question that was asked")
+        chosen = self.bank.persona(persona) if persona else None
+        q = question_for(self.bank, question, chosen)
+        who = persona_for(self.bank, q, chosen)
+        plan = Plan(
+            persona=who.id,
+            questions=[PlannedQuestion(id=q.id, text=q.text, topics=q.topics, why="follow-up")],
+        )
+        agent = self._agent(plan, None, questions=[q])
+        agent.record(agent.start())
+        decision = agent.reply(answer)
+        assert decision is not None
+        a = decision.analysis
+        present = a.present if a else []
+        missing = a.missing if a else []
+        on_topic = bool(a and a.on_topic)
+        if decision.kind in ("follow_up", "wrench"):
+            kind, text = decision.kind, decision.draft
+        elif "reask" in decision.notes:
+            kind, text = "follow_up", decision.draft
+        else:
+            kind, text = "move_on", decision.lead or decision.draft
+        return FollowUpDecision(
+            kind=kind,
+            target=decision.target,
+            text=text,
+            present=present,
+            missing=missing,
+            on_topic=on_topic,
+        )
+
+    def simulate(
+        self,
+        answers: Iterable[str],
+        persona: str | None = None,
+        role: str | None = None,
+        level: Level | None = None,
+        jd: str | None = None,
+        resume: str | None = None,
+        owner: str | None = None,
+    ) -> tuple[Transcript, Scorecard]:
+        """A whole stored interview with the given replies; ends when they run out."""
+        session_id, _ = self.start(persona, role, level, jd, resume, owner=owner)
+        for answer in answers:
+            if self.info(session_id).status == "finished":
+                break
+            self.reply(session_id, answer)
+        card = self.end(session_id)
+        return self.get(session_id), card
+
+    def drill(
+        self,
+        persona: str | None = None,
+        topic: str | None = None,
+        level: Level | None = None,
+        owner: str | None = None,
+    ) -> tuple[str, list[Turn], str | None]:
+        """A one-question drill session: (session_id, first turns, a note for the candidate).
+
+        The question is the closest to ``topic`` by meaning, or a random one. Answer it with
+        ``reply``; after one probe the drill ends, and ``end`` returns its scorecard.
+        """
+        bank = self.bank
+        if persona:
+            bank.persona(persona)
+        note = None
+        if topic and topic.strip():
+            hits = self.open_store().search(topic, k=5, persona=persona, level=level)
+            if not hits:
+                raise InputError(f"no question found for topic {topic!r}")
+            question = bank.question(hits[0].id)
+            if hits[0].distance > FAR_TOPIC_DISTANCE:
+                note = f"No question is close to {topic!r}; here is the nearest one."
+        else:
+            pool = list(bank.questions_for(persona) if persona else bank.questions.values())
+            pool = [q for q in pool if level is None or level in q.levels] or pool
+            question = pool[secrets.randbelow(len(pool))]
+        owner_persona = persona or (question.personas[0] if question.personas else "fundamentals")
+        plan = Plan(
+            persona=owner_persona,
+            level=level,
+            mode="drill",
+            probes_per_question=1,
+            questions=[
+                PlannedQuestion(
+                    id=question.id, text=question.text, topics=question.topics, why="drill"
+                )
+            ],
+        )
+        session_id, turns = self.start_plan(plan, owner)
+        return session_id, turns, note
+
+    def score_transcript(self, transcript: Transcript) -> Scorecard:
+        """The scorecard of any transcript (stored or from a file), through the judge."""
+        persona = self.bank.persona(transcript.persona)
+        return judge_transcript(
+            transcript,
+            self.bank.rubric_for(persona),
+            self.provider,
+            self.bank,
+            self.settings.max_answer_chars,
+            self.reader,
+        )
+
+    # -- internals ------------------------------------------------------------------------------
+    def _agent(
+        self, plan: Plan, session_id: str | None, questions: list | None = None
+    ) -> InterviewAgent:
+        return InterviewAgent(
+            self.bank,
+            plan,
+            self.settings.max_answer_chars,
+            self.reader,
+            transcript_id=session_id,
+            questions=questions,
+        )
+
+    def _run(
+        self,
+        session_id: str,
+        owner: str | None,
+        action: Callable[[InterviewAgent], Decision | None],
+        on_chunk: Chunk | None,
+    ) -> list[Turn]:
+        for attempt in range(3):
+            try:
+                if session_id not in self._live:
+                    if self.repository.info(session_id, owner).status == "finished":
+                        return []  # nothing more to say; no need to rebuild it
+                live = self._live_session(session_id, owner)
+                with live.lock:
+                    if self._live.get(session_id) is not live:
+                        continue  # evicted while we waited: take the fresh one
+                    return self._act(session_id, live, action, on_chunk)
+            except SessionConflict:
+                self._forget(session_id)  # another process moved on: rebuild from the log
+                if attempt == 2:
+                    raise
+            except BaseException:
+                self._forget(session_id)  # never keep a half-applied state in memory
+                raise
+        raise SessionConflict(f"session {session_id} keeps changing elsewhere; try again")
+
+    def _act(
+        self,
+        session_id: str,
+        live: _Live,
+        action: Callable[[InterviewAgent], Decision | None],
+        on_chunk: Chunk | None,
+    ) -> list[Turn]:
+        agent = live.agent
+        decision = action(agent)
+        self._flush(session_id, live)  # the candidate's turn is durable before any wording
+        if decision is None:
+            return []
+        return [self._word_and_store(session_id, live, decision, on_chunk)]
+
+    def _word_and_store(
+        self, session_id: str, live: _Live, decision: Decision, on_chunk: Chunk | None
+    ) -> Turn:
+        agent = live.agent
+        text, notes = word(self.provider, agent.persona, agent.transcript, decision, on_chunk)
+        turn = agent.record(decision, text, notes=notes, at=now())
+        self._flush(session_id, live)
+        return turn
+
+    def _flush(self, session_id: str, live: _Live) -> None:
+        agent = live.agent
+        new = agent.transcript.turns[live.stored :]
+        finished = agent.finished and not agent.pending
+        if not new and not finished:
+            return
+        self.repository.append(
+            session_id,
+            live.stored,
+            new,
+            status="finished" if finished else None,
+            ended_by=agent.transcript.ended_by if finished else None,
+        )
+        live.stored = len(agent.transcript.turns)
+
+    def _live_session(self, session_id: str, owner: str | None) -> _Live:
+        with self._lock:
+            live = self._live.get(session_id)
+            if live is not None:
+                if owner is not None and live.owner != owner:
+                    raise NotFoundError(f"no session {session_id!r}")
+                self._live.move_to_end(session_id)
+                return live
+        info = self.repository.info(session_id, owner)  # NotFoundError for a stranger's id
+        plan = self.repository.plan(session_id)
+        agent = self._agent(plan, session_id)
+        stored = self.repository.turns(session_id)
+        pending = replay(agent, stored)
+        live = _Live(agent=agent, owner=info.owner, stored=len(stored))
+        if pending is not None:  # stopped after storing an answer, before storing the reply
+            with live.lock:
+                self._word_and_store(session_id, live, pending, None)
+        return self._remember(session_id, live)
+
+    def _remember(self, session_id: str, live: _Live) -> _Live:
+        with self._lock:
+            existing = self._live.get(session_id)
+            if existing is not None:
+                return existing  # another thread rebuilt it first; use one copy
+            self._live[session_id] = live
+            while len(self._live) > MAX_LIVE_SESSIONS:
+                self._live.popitem(last=False)
+            return live
+
+    def _forget(self, session_id: str) -> None:
+        with self._lock:
+            self._live.pop(session_id, None)
+
+
+def _check_document(text: str | None, what: str) -> None:
+    """Refuse an empty or binary job description or resume, with a message that says so."""
+    if text is None:
+        return
+    if not text.strip():
+        raise InputError(f"the {what} is empty; paste its text or leave it out")
+    sample = text[:4000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t")
+    if "\x00" in sample or "\ufffd" * 3 in sample or controls > len(sample) * 0.05:
+        raise InputError(
+            f"the {what} looks like a binary file, not text; paste its text or save it as .txt"
+        )
