@@ -8,6 +8,8 @@ with metadata filters for persona and level.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from .bank import Bank
@@ -19,97 +21,103 @@ if TYPE_CHECKING:
 DEFAULT_PERSONA = "fundamentals"
 
 # Surface forms that name a topic tag. Tags match themselves; these add the usual aliases.
-ALIASES: dict[str, list[str]] = {
-    "kubernetes": ["k8s", "kube", "eks", "gke", "aks", "helm"],
-    "postgresql": ["postgres", "psql"],
-    "go": ["golang"],
-    "javascript": ["js", "ecmascript"],
-    "typescript": ["ts"],
-    "node.js": ["node", "nodejs"],
-    "aws": ["amazon web services", "ec2", "s3", "lambda"],
-    "gcp": ["google cloud"],
-    "ci/cd": [
-        "ci",
-        "cd",
-        "continuous integration",
-        "continuous delivery",
-        "continuous deployment",
-        "github actions",
-        "gitlab ci",
-        "jenkins",
-        "cicd",
-    ],
-    "terraform": ["infrastructure as code", "iac", "pulumi"],
-    "observability": ["opentelemetry", "prometheus", "grafana", "datadog"],
-    "monitoring": ["prometheus", "grafana", "datadog"],
-    "message queues": ["message queue", "queues", "rabbitmq", "sqs", "pub/sub", "pubsub"],
-    "rest": ["restful", "rest api", "rest apis"],
-    "api design": ["apis", "api", "api-first"],
-    "sql": ["sql"],
-    "machine learning": ["ml", "machine-learning"],
-    "llm": ["llms", "large language model", "large language models", "genai", "generative ai"],
-    "secrets management": ["secrets", "vault", "credentials", "kms"],
-    "authentication": ["auth", "sso", "oidc", "login"],
-    "distributed systems": ["distributed system", "distributed"],
-    "microservices": ["microservice", "service-oriented"],
-    "incident response": ["incidents", "on-call", "oncall", "pager"],
-    "testing": ["tests", "test automation", "tdd"],
-    "performance": ["latency", "high-performance", "low-latency"],
-    "security": ["secure", "appsec", "application security"],
-    "data modelling": ["data modeling", "data model", "schema design"],
-    "caching": ["cache", "caches", "memcached"],
-    "mentoring": ["mentor", "mentorship", "coaching"],
-    "performance management": [
-        "performance reviews",
-        "performance review",
-        "underperformance",
-        "underperforming",
-        "performance management",
-    ],
-    "hiring": ["recruiting", "interviewing"],
-    "react": ["react.js", "reactjs"],
-    "c++": ["cpp"],
-    "docker": ["containers", "containerisation", "containerization"],
-    "stream processing": ["streaming", "flink", "kinesis"],
-    "data pipelines": ["etl", "elt", "data pipeline", "airflow", "dbt"],
-    "model serving": ["inference", "serving"],
-    "evaluation": ["evals", "evaluations"],
-}
+ALIASES: Mapping[str, list[str]] = MappingProxyType(
+    {
+        "kubernetes": ["k8s", "kube", "eks", "gke", "aks", "helm"],
+        "postgresql": ["postgres", "psql"],
+        "go": ["golang"],
+        "javascript": ["js", "ecmascript"],
+        "typescript": ["ts"],
+        "node.js": ["node", "nodejs"],
+        "aws": ["amazon web services", "ec2", "s3", "lambda"],
+        "gcp": ["google cloud"],
+        "ci/cd": [
+            "ci",
+            "cd",
+            "continuous integration",
+            "continuous delivery",
+            "continuous deployment",
+            "github actions",
+            "gitlab ci",
+            "jenkins",
+            "cicd",
+        ],
+        "terraform": ["infrastructure as code", "iac", "pulumi"],
+        "observability": ["opentelemetry", "prometheus", "grafana", "datadog"],
+        "monitoring": ["prometheus", "grafana", "datadog"],
+        "message queues": ["message queue", "queues", "rabbitmq", "sqs", "pub/sub", "pubsub"],
+        "rest": ["restful", "rest api", "rest apis"],
+        "api design": ["apis", "api", "api-first"],
+        "sql": ["sql"],
+        "machine learning": ["ml", "machine-learning"],
+        "llm": ["llms", "large language model", "large language models", "genai", "generative ai"],
+        "secrets management": ["secrets", "vault", "credentials", "kms"],
+        "authentication": ["auth", "sso", "oidc", "login"],
+        "distributed systems": ["distributed system", "distributed"],
+        "microservices": ["microservice", "service-oriented"],
+        "incident response": ["incidents", "on-call", "oncall", "pager"],
+        "testing": ["tests", "test automation", "tdd"],
+        "performance": ["latency", "high-performance", "low-latency"],
+        "security": ["secure", "appsec", "application security"],
+        "data modelling": ["data modeling", "data model", "schema design"],
+        "caching": ["cache", "caches", "memcached"],
+        "mentoring": ["mentor", "mentorship", "coaching"],
+        "performance management": [
+            "performance reviews",
+            "performance review",
+            "underperformance",
+            "underperforming",
+            "performance management",
+        ],
+        "hiring": ["recruiting", "interviewing"],
+        "react": ["react.js", "reactjs"],
+        "c++": ["cpp"],
+        "docker": ["containers", "containerisation", "containerization"],
+        "stream processing": ["streaming", "flink", "kinesis"],
+        "data pipelines": ["etl", "elt", "data pipeline", "airflow", "dbt"],
+        "model serving": ["inference", "serving"],
+        "evaluation": ["evals", "evaluations"],
+    }
+)
 # Tags whose bare word is too ambiguous to match in lowercase prose.
-_CASE_SENSITIVE = {
-    "go": r"\bGo\b",
-    "rest": r"\bREST\b",
-    "ci": r"\bCI\b",
-    "cd": r"\bCD\b",
-    "ts": r"\bTS\b",
-    "ml": r"\bML\b",
-    "ai": r"\bAI\b",
-    "node": r"\bNode\b",
-    "auth": r"\bauth\b",
-    "api": r"\bAPI\b",
-    "s3": r"\bS3\b",
-}
+_CASE_SENSITIVE = MappingProxyType(
+    {
+        "go": r"\bGo\b",
+        "rest": r"\bREST\b",
+        "ci": r"\bCI\b",
+        "cd": r"\bCD\b",
+        "ts": r"\bTS\b",
+        "ml": r"\bML\b",
+        "ai": r"\bAI\b",
+        "node": r"\bNode\b",
+        "auth": r"\bauth\b",
+        "api": r"\bAPI\b",
+        "s3": r"\bS3\b",
+    }
+)
 # Job-ad boilerplate that names a skill tag without asking for it ("we are hiring").
 _BOILERPLATE = re.compile(r"\b(?:are|'re|is|now|currently|actively)\s+hiring\b", re.IGNORECASE)
-_TOO_GENERIC_TAGS = {
-    "ownership",
-    "communication",
-    "collaboration",
-    "learning",
-    "culture",
-    "motivation",
-    "design",
-    "architecture",
-    "code review",
-    "cost",
-    "search",
-    "memory",
-    "failure",
-    "feedback",
-    "deadlines",
-    "influence",
-    "ambiguity",
-}
+_TOO_GENERIC_TAGS = frozenset(
+    {
+        "ownership",
+        "communication",
+        "collaboration",
+        "learning",
+        "culture",
+        "motivation",
+        "design",
+        "architecture",
+        "code review",
+        "cost",
+        "search",
+        "memory",
+        "failure",
+        "feedback",
+        "deadlines",
+        "influence",
+        "ambiguity",
+    }
+)
 
 
 def _skill_patterns(tags: frozenset[str]) -> list[tuple[str, re.Pattern[str]]]:

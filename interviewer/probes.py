@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from .analysis import AnswerAnalysis
 from .analysis.lexicon import INJECTION
@@ -16,25 +18,41 @@ from .scoring.answer import overall_score
 # Any real evidence of a dimension (a number, a reason, a lesson) means it is not probed: asking
 # "give me a number" after one was given sounds like the interviewer was not listening.
 SHOWN_FOR_PROBING = 0.25
-_NARRATIVE: list[Dimension] = ["specificity", "ownership", "impact", "reasoning", "reflection"]
-_DESIGN: list[Dimension] = ["reasoning", "specificity", "impact", "reflection", "ownership"]
-_TECHNICAL: list[Dimension] = ["specificity", "reasoning", "ownership", "impact", "reflection"]
-PRIORITY: dict[str, list[Dimension]] = {
-    "behavioural": _NARRATIVE,
-    "experience": _NARRATIVE,
-    "problem": _NARRATIVE,
-    "startup": _NARRATIVE,
-    "leadership": _NARRATIVE,
-    "design": _DESIGN,
-}
-GENERIC_PROBES: dict[str, str] = {
-    "specificity": "Can you make that concrete: when was it, what exactly was involved, and how big was it?",
-    "ownership": "Which part of that did you personally do or decide?",
-    "reasoning": "Why that choice? What else did you consider, and what did it cost you?",
-    "impact": "What was the result, and how did you measure it?",
-    "reflection": "Looking back, what would you do differently?",
-    "clarity": "Could you sum that up in two sentences?",
-}
+_NARRATIVE: tuple[Dimension, ...] = (
+    "specificity",
+    "ownership",
+    "impact",
+    "reasoning",
+    "reflection",
+)
+_DESIGN: tuple[Dimension, ...] = ("reasoning", "specificity", "impact", "reflection", "ownership")
+_TECHNICAL: tuple[Dimension, ...] = (
+    "specificity",
+    "reasoning",
+    "ownership",
+    "impact",
+    "reflection",
+)
+PRIORITY: Mapping[str, list[Dimension]] = MappingProxyType(
+    {
+        "behavioural": _NARRATIVE,
+        "experience": _NARRATIVE,
+        "problem": _NARRATIVE,
+        "startup": _NARRATIVE,
+        "leadership": _NARRATIVE,
+        "design": _DESIGN,
+    }
+)
+GENERIC_PROBES: Mapping[str, str] = MappingProxyType(
+    {
+        "specificity": "Can you make that concrete: when was it, what exactly was involved, and how big was it?",
+        "ownership": "Which part of that did you personally do or decide?",
+        "reasoning": "Why that choice? What else did you consider, and what did it cost you?",
+        "impact": "What was the result, and how did you measure it?",
+        "reflection": "Looking back, what would you do differently?",
+        "clarity": "Could you sum that up in two sentences?",
+    }
+)
 SKETCH_NUDGES = (
     "Let's get something on the board. What would you build first? Name the main components "
     "and walk me through how one request flows through them.",

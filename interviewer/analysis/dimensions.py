@@ -22,7 +22,9 @@ from .text import Sentence, clean_text, split_sentences, stem, words
 
 DEFAULT_MAX_CHARS = 6000
 CAUSAL_ONLY_MAX = 2  # bare "because" sentences that count; alternatives and trade-offs always do
-HYPOTHETICAL_KINDS = {"design", "technical", "security", "ml", "walkthrough", "take-home"}
+HYPOTHETICAL_KINDS = frozenset(
+    {"design", "technical", "security", "ml", "walkthrough", "take-home"}
+)
 _HYPOTHETICAL_Q = re.compile(
     r"^\s*(?:how would|what would|design|imagine|suppose|say you|if you|you're|you are|"
     r"walk me through how you would|how do you|how should)",

@@ -13,6 +13,11 @@ from dataclasses import dataclass, field
 
 import snowballstemmer
 
+# Terminal escape sequences, removed whole (a pasted "\x1b[31m" must not leave "[31m" behind):
+# CSI (ESC [ ... final byte), OSC (ESC ] ... BEL or ESC \\), and two-byte escapes (ESC x).
+_ESCAPE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]"
+)
 # Control characters, zero-width space, LRM/RLM and bidi overrides; ZWJ/ZWNJ stay (emoji, scripts).
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]"
@@ -22,11 +27,12 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9+#./'-]*[a-z0-9+#]|[a-z0-9]", re.IGNORECASE)
 
 
 def clean_text(text: str) -> str:
-    """Normalise unicode (NFC), drop control and bidi characters, trim outer whitespace.
+    """Normalise unicode (NFC), drop terminal escapes, control and bidi characters, trim.
 
     Newlines and tabs are kept; they carry structure (lists, paragraphs).
     """
     text = unicodedata.normalize("NFC", text)
+    text = _ESCAPE.sub("", text)
     text = _CONTROL.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.strip()

@@ -7,35 +7,44 @@ The overall scale is the rubric's: 5 = a specific, owned situation or design wit
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from pydantic import BaseModel, Field
 
 from ..analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, Reader, analyse_answer
 from ..models import DIMENSIONS, Dimension
 
-ADVICE: dict[str, str] = {
-    "specificity": "name the system, its scale and at least one real number",
-    "ownership": "say what you personally did and decided, in the first person",
-    "reasoning": "explain why: the constraint, the alternative you rejected and its cost",
-    "impact": "give the outcome and how you measured it (before and after)",
-    "reflection": "say what you learned or would do differently next time",
-    "clarity": "answer the question asked first, then give the detail in a clear order",
-}
-STRONGER: dict[str, str] = {
-    "specificity": "One concrete situation or design: which system, what scale, what numbers.",
-    "ownership": "Your own actions and decisions: 'I proposed…', 'I chose… over…'.",
-    "reasoning": "The trade-off: what else was on the table and why it lost.",
-    "impact": "The result, measured: 'p99 went from 900 ms to 120 ms', 'no pages in 3 months'.",
-    "reflection": "The lesson: what you would do differently, or what you now always do.",
-    "clarity": "A structure: situation, what you did, why, result, lesson, in that order.",
-}
-_LABEL = {
-    "specificity": "concrete detail",
-    "ownership": "personal ownership",
-    "reasoning": "reasoning and trade-offs",
-    "impact": "a measured outcome",
-    "reflection": "reflection",
-    "clarity": "a clear structure",
-}
+ADVICE: Mapping[str, str] = MappingProxyType(
+    {
+        "specificity": "name the system, its scale and at least one real number",
+        "ownership": "say what you personally did and decided, in the first person",
+        "reasoning": "explain why: the constraint, the alternative you rejected and its cost",
+        "impact": "give the outcome and how you measured it (before and after)",
+        "reflection": "say what you learned or would do differently next time",
+        "clarity": "answer the question asked first, then give the detail in a clear order",
+    }
+)
+STRONGER: Mapping[str, str] = MappingProxyType(
+    {
+        "specificity": "One concrete situation or design: which system, what scale, what numbers.",
+        "ownership": "Your own actions and decisions: 'I proposed…', 'I chose… over…'.",
+        "reasoning": "The trade-off: what else was on the table and why it lost.",
+        "impact": "The result, measured: 'p99 went from 900 ms to 120 ms', 'no pages in 3 months'.",
+        "reflection": "The lesson: what you would do differently, or what you now always do.",
+        "clarity": "A structure: situation, what you did, why, result, lesson, in that order.",
+    }
+)
+_LABEL = MappingProxyType(
+    {
+        "specificity": "concrete detail",
+        "ownership": "personal ownership",
+        "reasoning": "reasoning and trade-offs",
+        "impact": "a measured outcome",
+        "reflection": "reflection",
+        "clarity": "a clear structure",
+    }
+)
 COMPETENCE_TERMS = 8  # subject-matter words that make an answer competent (textbook level)
 # Share of the literal rubric reading in the overall score; the rest is the weighted sum fitted
 # to rated answers. The literal part keeps "specific beats generic" even where the fit leans on
@@ -43,14 +52,16 @@ COMPETENCE_TERMS = 8  # subject-matter words that make an answer competent (text
 ANCHOR_SHARE = 0.5
 SPECIFIC_COMPETENCE = 0.8
 # How much each dimension matters to depth; clarity matters least (short and clear still wins).
-_WEIGHTS = {
-    "specificity": 1.0,
-    "ownership": 0.7,
-    "reasoning": 0.8,
-    "impact": 0.6,
-    "reflection": 0.5,
-    "clarity": 0.3,
-}
+_WEIGHTS = MappingProxyType(
+    {
+        "specificity": 1.0,
+        "ownership": 0.7,
+        "reasoning": 0.8,
+        "impact": 0.6,
+        "reflection": 0.5,
+        "clarity": 0.3,
+    }
+)
 
 
 class AnswerScore(BaseModel):
@@ -106,19 +117,21 @@ FEATURES = (
     "specific_x_outcome",
 )
 # Fitted by `python -m evals.fit` (ridge 1.0) on the dev split only; see README for test figures.
-OVERALL_WEIGHTS: dict[str, float] = {
-    "specificity": 0.128,
-    "ownership": 0.203,
-    "reasoning": 0.635,
-    "impact": 0.379,
-    "reflection": 0.450,
-    "competence": 0.958,
-    "buzzword_ratio": -0.059,
-    "generic_ratio": -0.666,
-    "specific_x_owned": 0.039,
-    "specific_x_outcome": 0.939,
-    "intercept": 1.590,
-}
+OVERALL_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {
+        "specificity": 0.128,
+        "ownership": 0.203,
+        "reasoning": 0.635,
+        "impact": 0.379,
+        "reflection": 0.450,
+        "competence": 0.958,
+        "buzzword_ratio": -0.059,
+        "generic_ratio": -0.666,
+        "specific_x_owned": 0.039,
+        "specific_x_outcome": 0.939,
+        "intercept": 1.590,
+    }
+)
 
 
 def features(a: AnswerAnalysis) -> list[float]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from ..analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, DimensionFinding, Reader, analyse_answer
 from ..analysis import lexicon as lx
@@ -24,14 +25,16 @@ _CLARIFYING = re.compile(
     r"is it|are we|should it|before I (?:start|design)|first I'd ask|I'd want to know)\b",
     re.IGNORECASE,
 )
-_DRILL = {
-    "specificity": "Drill specificity: retell one real story with the system, the scale and two numbers.",
-    "ownership": "Drill ownership: retell a team story saying only what you did and decided ('I…').",
-    "reasoning": "Drill trade-offs: for each decision, name the alternative you rejected and why.",
-    "impact": "Drill impact: end every story with a measured result (before and after).",
-    "reflection": "Drill reflection: end every story with what you would do differently today.",
-    "clarity": "Drill clarity: answer in two sentences first, then add detail in order.",
-}
+_DRILL = MappingProxyType(
+    {
+        "specificity": "Drill specificity: retell one real story with the system, the scale and two numbers.",
+        "ownership": "Drill ownership: retell a team story saying only what you did and decided ('I…').",
+        "reasoning": "Drill trade-offs: for each decision, name the alternative you rejected and why.",
+        "impact": "Drill impact: end every story with a measured result (before and after).",
+        "reflection": "Drill reflection: end every story with what you would do differently today.",
+        "clarity": "Drill clarity: answer in two sentences first, then add detail in order.",
+    }
+)
 
 
 @dataclass
