@@ -14,6 +14,7 @@ session are serialised by a per-session lock; different sessions run in parallel
 
 from __future__ import annotations
 
+import base64
 import secrets
 import threading
 from collections import OrderedDict
@@ -180,7 +181,7 @@ class InterviewService:
         self, plan: Plan, owner: str | None = None, on_chunk: Chunk | None = None
     ) -> tuple[str, list[Turn]]:
         """Store a new session for a ready plan and ask its first question."""
-        session_id = secrets.token_urlsafe(16)  # unguessable: ids are shown in URLs and APIs
+        session_id = new_session_id()
         owner = owner or self.settings.owner
         agent = self._agent(plan, session_id)
         self.repository.create(session_id, owner, plan)
@@ -261,7 +262,7 @@ class InterviewService:
 
     def import_transcript(self, transcript: Transcript, owner: str | None = None) -> str:
         """Store a transcript from a file (an earlier version's JSON) as a finished session."""
-        session_id = secrets.token_urlsafe(16)
+        session_id = new_session_id()
         asked = [t for t in transcript.turns if t.role == "interviewer" and t.kind == "question"]
         planned = []
         for t in asked:
@@ -501,6 +502,12 @@ class InterviewService:
     def _forget(self, session_id: str) -> None:
         with self._lock:
             self._live.pop(session_id, None)
+
+
+def new_session_id() -> str:
+    """120 random bits as 24 lowercase base32 characters: unguessable, safe in URLs and on a
+    command line (never starts with '-'), and easy to read back."""
+    return base64.b32encode(secrets.token_bytes(15)).decode("ascii").lower()
 
 
 def _check_document(text: str | None, what: str) -> None:
