@@ -54,7 +54,7 @@ def test_eight_simulations_at_once_on_a_fresh_home_match_one_run_alone(tmp_path:
     home = tmp_path / "shared"  # empty: the store and the database are created by the racers
     racers = [_cli(args, home) for _ in range(8)]
     results = [p.communicate(timeout=600) for p in racers]
-    for p, (out, err) in zip(racers, results, strict=True):
+    for p, (_out, err) in zip(racers, results, strict=True):
         assert p.returncode == 0, err
         assert "Traceback" not in err
     printed = [json.loads(out) for out, _ in results]
