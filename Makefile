@@ -31,9 +31,11 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check interviewer tests bench evals
 	$(VENV)/bin/ruff format --check interviewer tests bench evals
+	$(VENV)/bin/mypy
 
 bench: install
 	$(PY) bench/bench_score_answers.py
+	$(PY) bench/bench_service.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,76 @@
+"""The Reader owns the caches of answer reading: safe to share, and never silently degraded."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from interviewer.analysis import Reader, analyse_answer
+from interviewer.errors import EmbeddingUnavailable
+
+QUESTION = "How did you handle cache invalidation in your last service?"
+# Shares no subject word with the question, so only the embedding can tell it is off topic.
+ELSEWHERE = (
+    "Last spring I organised our team's hiring loop. I rewrote the interview guide, trained six "
+    "new interviewers and we cut time to offer from five weeks to three. Candidates told us the "
+    "loop felt fairer. I would now involve the recruiters earlier in the planning."
+)
+
+
+def test_an_unavailable_embedding_model_is_an_error_not_a_silent_pass() -> None:
+    def missing():
+        raise EmbeddingUnavailable("the model package is not installed; run make install")
+
+    with pytest.raises(EmbeddingUnavailable, match="make install"):
+        analyse_answer(QUESTION, ELSEWHERE, reader=Reader(missing))
+
+
+def test_one_threads_batch_mode_never_switches_off_another_threads_check(reader: Reader) -> None:
+    alone = analyse_answer(QUESTION, ELSEWHERE, reader=Reader())
+    assert not alone.on_topic
+
+    inside, release = threading.Event(), threading.Event()
+
+    def batch() -> None:
+        with reader.deferring() as (_view, _pending):
+            inside.set()
+            release.wait(timeout=30)
+
+    worker = threading.Thread(target=batch)
+    worker.start()
+    inside.wait(timeout=30)
+    try:
+        during = analyse_answer(QUESTION, ELSEWHERE, reader=reader)
+    finally:
+        release.set()
+        worker.join()
+    assert during.on_topic is False  # the check ran in full while the other thread deferred
+
+
+def test_a_deferring_view_records_what_it_lacks_and_shares_what_it_learns() -> None:
+    shared = Reader()
+    with shared.deferring() as (view, pending):
+        assert view.similarity(QUESTION, ELSEWHERE) is None
+    assert pending == [(QUESTION, ELSEWHERE)]
+    shared.prefetch(pending)
+    value = shared.similarity(QUESTION, ELSEWHERE)
+    assert value is not None and -1.0 <= value <= 1.0
+    with shared.deferring() as (view, pending):
+        assert view.similarity(QUESTION, ELSEWHERE) == value and pending == []
+
+
+def test_stems_are_the_same_from_many_threads(reader: Reader) -> None:
+    words = ["caching", "cached", "invalidation", "invalidating", "deployments", "deployed"] * 200
+    expected = [Reader().stem(w) for w in words]
+    results: list[list[str]] = []
+
+    def work() -> None:
+        results.append([reader.stem(w) for w in words])
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r == expected for r in results)
