@@ -38,7 +38,9 @@ def _describe_loc(loc: tuple[Any, ...], raw: Any) -> str:
     return "".join(parts) or "(top level)"
 
 
-def _format_validation(path: Path, err: ValidationError, raw: Any, prefix: tuple = ()) -> str:
+def _format_validation(
+    path: Path, err: ValidationError, raw: Any, prefix: tuple[Any, ...] = ()
+) -> str:
     lines = [f"{path}: invalid content"]
     for e in err.errors()[:8]:
         where = _describe_loc(prefix + tuple(e["loc"]), raw)
@@ -57,7 +59,7 @@ def _read_yaml(path: Path) -> Any:
         raise DataFileError(f"{path}: not valid YAML ({exc})") from exc
 
 
-def _validate(model: type[M], data: Any, path: Path, raw: Any, prefix: tuple = ()) -> M:
+def _validate(model: type[M], data: Any, path: Path, raw: Any, prefix: tuple[Any, ...] = ()) -> M:
     if not isinstance(data, dict):
         where = _describe_loc(prefix, raw) if prefix else "top level"
         raise DataFileError(f"{path}: {where} must be a mapping of fields")

@@ -51,6 +51,8 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
 class MiniLMEmbeddingFunction(ChromaEmbeddingFunction):
     """Chroma embedding function backed by the shared numpy MiniLM model."""
 
+    embedder: MiniLMEmbedder
+
     def __init__(
         self, batch_size: int = BATCH_SIZE, embedder: MiniLMEmbedder | None = None
     ) -> None:

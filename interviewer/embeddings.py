@@ -125,7 +125,7 @@ def _layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) 
 
 
 def _dense(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    out = x @ weight
+    out: np.ndarray = x @ weight
     out += bias
     return out
 
@@ -173,7 +173,11 @@ class _MiniLM:
             p = f"encoder.layer.{i}."
             a = p + "attention."
             # The attention's 1/sqrt(head_dim) is folded into the query projection.
-            scales = (np.float32(1.0 / math.sqrt(self.hidden // self.heads)), 1, 1)
+            scales: tuple[np.float32 | int, ...] = (
+                np.float32(1.0 / math.sqrt(self.hidden // self.heads)),
+                1,
+                1,
+            )
             parts = list(zip(("query", "key", "value"), scales, strict=True))
             self.layers.append(
                 _Layer(
@@ -224,7 +228,8 @@ class _MiniLM:
         weights = mask.astype(np.float32)[:, :, None]
         pooled = (x * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), np.float32(1e-9))
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.maximum(norms, np.float32(1e-12))).astype(np.float32)
+        unit: np.ndarray = (pooled / np.maximum(norms, np.float32(1e-12))).astype(np.float32)
+        return unit
 
 
 # --------------------------------------------------------------------------- embedders

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -197,7 +197,8 @@ class Rubric(_Strict):
 
 
 TurnKind = Literal["question", "follow_up", "wrench", "closing", "answer", "skip"]
-TRANSCRIPT_SCHEMA_VERSION = 2  # 1: before ids and timestamps (files saved by `chat` until 0.1)
+# 1: before ids and timestamps (files saved by `chat` until 0.1)
+TRANSCRIPT_SCHEMA_VERSION: Final = 2
 
 
 class Turn(BaseModel):

@@ -264,7 +264,8 @@ def _cover(
     uncovered = list(skills)
     taken = 0
     while uncovered and taken < slots:
-        best, best_cover = None, []
+        best: Question | None = None
+        best_cover: list[str] = []
         for q in sorted(pool, key=lambda q: rank.get(q.id, 10_000)):
             if q.id in used:
                 continue

@@ -33,7 +33,7 @@ _TECHNICAL: tuple[Dimension, ...] = (
     "impact",
     "reflection",
 )
-PRIORITY: Mapping[str, list[Dimension]] = MappingProxyType(
+PRIORITY: Mapping[str, tuple[Dimension, ...]] = MappingProxyType(
     {
         "behavioural": _NARRATIVE,
         "experience": _NARRATIVE,

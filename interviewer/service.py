@@ -31,7 +31,16 @@ from .analysis import Reader
 from .bank import Bank, load_bank
 from .config import Settings
 from .errors import InputError, NotFoundError, SessionConflict
-from .models import Dimension, Level, Plan, PlannedQuestion, SessionInfo, Transcript, Turn
+from .models import (
+    Dimension,
+    Level,
+    Plan,
+    PlannedQuestion,
+    Question,
+    SessionInfo,
+    Transcript,
+    Turn,
+)
 from .planner import plan_interview
 from .providers import Provider, get_provider
 from .scoring.judge import judge_transcript
@@ -238,7 +247,7 @@ class InterviewService:
 
     def list_sessions(self, owner: str | None = None) -> list[SessionInfo]:
         """Sessions newest first, with their latest overall score."""
-        return self.repository.list(owner)
+        return self.repository.list_sessions(owner)
 
     def scorecard(self, session_id: str, owner: str | None = None) -> Scorecard | None:
         """The latest stored scorecard, or None if the session was never scored."""
@@ -264,7 +273,7 @@ class InterviewService:
         """Store a transcript from a file (an earlier version's JSON) as a finished session."""
         session_id = new_session_id()
         asked = [t for t in transcript.turns if t.role == "interviewer" and t.kind == "question"]
-        planned = []
+        planned: list[PlannedQuestion] = []
         for t in asked:
             q = self.bank.questions.get(t.question_id or "")
             if q is not None and all(p.id != q.id for p in planned):
@@ -305,6 +314,7 @@ class InterviewService:
         present = a.present if a else []
         missing = a.missing if a else []
         on_topic = bool(a and a.on_topic)
+        kind: str
         if decision.kind in ("follow_up", "wrench"):
             kind, text = decision.kind, decision.draft
         elif "reask" in decision.notes:
@@ -395,7 +405,7 @@ class InterviewService:
 
     # -- internals ------------------------------------------------------------------------------
     def _agent(
-        self, plan: Plan, session_id: str | None, questions: list | None = None
+        self, plan: Plan, session_id: str | None, questions: list[Question] | None = None
     ) -> InterviewAgent:
         return InterviewAgent(
             self.bank,

@@ -163,7 +163,10 @@ class QuestionStore:
             if stored is None or stored.name() != self._ef.name():
                 self._client.delete_collection(name)
         return self._client.get_or_create_collection(
-            name, embedding_function=self._ef, configuration={"hnsw": {"space": "cosine"}}
+            name,
+            # chromadb types this as EmbeddingFunction[Documents | Images]; ours embeds text only
+            embedding_function=self._ef,  # type: ignore[arg-type]
+            configuration={"hnsw": {"space": "cosine"}},
         )
 
     # ----------------------------------------------------------------------- ingest
@@ -241,15 +244,15 @@ class QuestionStore:
             disable=not progress or not to_embed,
         ) as bar:
             for start in range(0, len(to_embed), EMBED_CHUNK):
-                chunk = to_embed[start : start + EMBED_CHUNK]
-                vectors = self._ef.embed([c[1] for c in chunk])
+                batch = to_embed[start : start + EMBED_CHUNK]
+                vectors = self._ef.embed([c[1] for c in batch])
                 collection.upsert(
-                    ids=[c[0] for c in chunk],
-                    documents=[c[1] for c in chunk],
-                    metadatas=[c[2] for c in chunk],
+                    ids=[c[0] for c in batch],
+                    documents=[c[1] for c in batch],
+                    metadatas=[c[2] for c in batch],
                     embeddings=list(vectors),
                 )
-                bar.update(len(chunk))
+                bar.update(len(batch))
         report.embedded = len(to_embed)
         return report
 

@@ -4,12 +4,15 @@ Everything else is the service's: every answer is stored before the reply is sho
 (or kill -9) loses nothing and `interviewer chat --resume SESSION_ID` continues where it stopped.
 
 On a terminal, input goes through prompt_toolkit: a pasted block (paragraphs, code fences, any
-length) arrives whole, because the terminal marks it as a paste; Enter on an empty line sends.
-Piped input (tests, scripts) is read line by line and an empty line ends an answer.
+length) arrives whole, because the terminal marks it as a paste (bracketed paste); Enter on an
+empty line sends, except inside an open ``` code block; Esc then Enter sends at once; Ctrl-D on
+an empty prompt ends the interview. Piped input (tests, scripts) is read line by line and an
+empty line ends an answer. In both, a line like ``/end`` on its own is a command.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -21,16 +24,30 @@ if TYPE_CHECKING:
     from .service import InterviewService
 
 SEND_HELP = (
-    "Type your answer; press Enter on an empty line to send (Esc then Enter sends at once). "
-    "Pasted text, blank lines and code blocks included, stays one answer."
+    "Type your answer, then press Enter on an empty line to send it (or Esc then Enter). "
+    "Pasted text stays one answer, blank lines and code blocks included; inside an open ``` "
+    "block Enter only adds a line. Ctrl-D on an empty prompt ends the interview."
 )
 PIPE_HELP = "Finish each answer with an empty line."
 COMMANDS_HELP = "Commands: /skip, /repeat, /end, /help."
 KNOWN_COMMANDS = frozenset(
     {"/help", "/skip", "/next", "/repeat", "/end", "/quit", "/exit", "/stop"}
 )
+END_COMMANDS = frozenset({"/end", "/quit", "/exit", "/stop"})
+# A command is one line whose first word is a slash and letters: "/end", "/skip please". An
+# answer that starts with a path ("/etc/hosts was wrong") or spans lines is not a command.
+_COMMAND = re.compile(r"/[a-z][a-z-]*(?=\s|$)", re.IGNORECASE)
 
 Reader = Callable[[], "str | None"]
+
+
+def command_of(text: str) -> str | None:
+    """The command word ("/end") if ``text`` is a one-line command, else None (an answer)."""
+    text = text.strip()
+    if "\n" in text:
+        return None
+    match = _COMMAND.match(text)
+    return match.group(0).lower() if match else None
 
 
 def make_reader(interactive: bool | None = None) -> tuple[Reader, str]:
@@ -49,8 +66,8 @@ def _read_piped_answer() -> str | None:
         line = sys.stdin.readline()
         if not line:
             return "\n".join(lines) if lines else None
-        line = line.rstrip("\n")
-        if line.strip().startswith("/") and not lines:
+        line = line.rstrip("\r\n")
+        if not lines and command_of(line):
             return line.strip()
         if not line.strip():
             if lines:
@@ -68,11 +85,9 @@ def _prompt_reader() -> Reader:
     @bindings.add("enter")
     def _enter(event) -> None:  # type: ignore[no-untyped-def]
         buffer = event.current_buffer
-        text = buffer.text
-        at_end = buffer.cursor_position == len(text)
-        one_line_command = text.strip().startswith("/") and "\n" not in text.strip()
-        in_fence = text.count("```") % 2 == 1
-        if one_line_command or (at_end and text.strip() and text.endswith("\n") and not in_fence):
+        if not buffer.text.strip():
+            buffer.reset()  # nothing typed yet: Enter does nothing (and Ctrl-D still ends)
+        elif _sends(buffer.document.text, buffer.cursor_position, _keys_pending(event)):
             buffer.validate_and_handle()
         else:
             buffer.insert_text("\n")
@@ -87,11 +102,43 @@ def _prompt_reader() -> Reader:
 
     def read() -> str | None:
         try:
-            return session.prompt("> ").rstrip("\n")
-        except EOFError:
+            return session.prompt("> ").rstrip()
+        except EOFError:  # Ctrl-D on an empty prompt
             return None
 
     return read
+
+
+def _sends(text: str, cursor: int, more_keys: bool) -> bool:
+    """Whether Enter sends the answer (else it starts a new line).
+
+    It sends a one-line command at once, and an answer when the cursor is on an empty last line,
+    unless a ``` code block is still open (code has blank lines) or more keys are already waiting:
+    a terminal without bracketed paste delivers a paste as keys, its blank lines as Enters.
+    """
+    if command_of(text):
+        return True
+    before, after = text[:cursor], text[cursor:]
+    on_empty_last_line = not after.strip() and not before.rsplit("\n", 1)[-1].strip()
+    return on_empty_last_line and not _open_fence(text) and not more_keys
+
+
+def _open_fence(text: str) -> bool:
+    """Whether a Markdown code fence (a line starting with ``` or ~~~) is still open."""
+    fence = None
+    for line in text.splitlines():
+        mark = line.lstrip()[:3]
+        if mark in ("```", "~~~") and (fence is None or mark == fence):
+            fence = None if fence else mark
+    return fence is not None
+
+
+def _keys_pending(event) -> bool:  # type: ignore[no-untyped-def]
+    """Whether more typed keys arrived together with this Enter (a paste without markers)."""
+    from prompt_toolkit.keys import Keys
+
+    queue = event.key_processor.input_queue
+    return any(k.key != Keys.CPRResponse and k.data != "_Flush" for k in queue)
 
 
 def _show(turns: list[Turn]) -> None:
@@ -142,17 +189,17 @@ def chat(
             if answer is None:
                 ended_early = True
                 break
-            command = answer.strip().lower()
+            command = command_of(answer)
             if command == "/help":
                 print(f"{send_help} {COMMANDS_HELP}")
                 continue
-            if command.startswith("/") and command.split()[0] not in KNOWN_COMMANDS:
-                print(f"Unknown command {command.split()[0]!r}. {COMMANDS_HELP}")
+            if command is not None and command not in KNOWN_COMMANDS:
+                print(f"Unknown command {command!r}. {COMMANDS_HELP}")
                 continue
             if command == "/repeat":
                 _show(ws.repeat_question(session_id))
                 continue
-            _show(ws.reply(session_id, answer))
+            _show(ws.reply(session_id, command or answer))
     except KeyboardInterrupt:
         ended_early = True
         print("\n(Interview ended early.)")
@@ -190,9 +237,21 @@ def drill(
     _show(first)
     while ws.info(session_id).status != "finished":
         answer = read()
-        if answer is None or answer.strip().lower() in {"/end", "/quit"}:
+        if answer is None:
             break
-        _show([t for t in ws.reply(session_id, answer) if t.kind != "closing"])
+        command = command_of(answer)
+        if command in END_COMMANDS:
+            break
+        if command == "/help":
+            print(f"{send_help} /end stops the drill.")
+            continue
+        if command is not None and command not in KNOWN_COMMANDS:
+            print(f"Unknown command {command!r}. /end stops the drill.")
+            continue
+        if command == "/repeat":
+            _show(ws.repeat_question(session_id))
+            continue
+        _show([t for t in ws.reply(session_id, command or answer) if t.kind != "closing"])
     card = ws.end(session_id)
     if not card.answers:
         print("No answer given; nothing to score.")

@@ -333,7 +333,9 @@ def analyse_answer(
         tallies["specificity"].add(min(0.3, 0.1 * len(narrative)), narrative[0])
     generic_ratio = generic / max(1, len(kept))
     clarity = _clarity(kept, word_count, generic_ratio, on_topic, relevance, len(tool_lists))
-    findings = {d: tallies[d].finding() for d in DIMENSIONS if d != "clarity"}
+    findings: dict[Dimension, DimensionFinding] = {
+        d: tallies[d].finding() for d in DIMENSIONS if d != "clarity"
+    }
     findings["clarity"] = clarity
     if not on_topic:
         findings = {d: DimensionFinding(present=False, strength=0.0) for d in DIMENSIONS}

@@ -7,6 +7,7 @@ a named alternative, an outcome verb next to a measure. Bare keywords are not en
 from __future__ import annotations
 
 import re
+from typing import Any
 
 
 class _Lower:
@@ -27,7 +28,7 @@ class _Lower:
         # Lowering a sentence costs well under a microsecond; no cache, so threads never share one.
         return self.pattern.search(text.lower())
 
-    def findall(self, text: str) -> list:
+    def findall(self, text: str) -> list[Any]:
         return self.pattern.findall(text.lower())
 
 

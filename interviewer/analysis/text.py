@@ -84,7 +84,8 @@ def stem(word: str) -> str:
 
     For building word lists at import time; hot paths use a ``Stemmer`` owned by a ``Reader``.
     """
-    return snowballstemmer.stemmer("english").stemWord(word.lower())
+    stemmed: str = snowballstemmer.stemmer("english").stemWord(word.lower())
+    return stemmed
 
 
 @dataclass
@@ -108,6 +109,6 @@ class Stemmer:
         with self._lock:
             if len(self._cache) >= self.max_size:
                 self._cache.clear()
-            result = self._stemmer.stemWord(word.lower())  # type: ignore[attr-defined]
+            result: str = self._stemmer.stemWord(word.lower())  # type: ignore[attr-defined]
             self._cache[word] = result
         return result

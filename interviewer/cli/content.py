@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
+from typing import Any
 
 from ..errors import InputError
+from ..models import Question
 from ..service import InterviewService
 from .io import emit, read_text_file
 
@@ -32,7 +35,7 @@ def cmd_personas(ws: InterviewService, args: argparse.Namespace) -> int:
 
 
 def cmd_questions(ws: InterviewService, args: argparse.Namespace) -> int:
-    qs = ws.bank.questions.values()
+    qs: Iterable[Question] = ws.bank.questions.values()
     if args.persona:
         ws.bank.persona(args.persona)
         qs = ws.bank.questions_for(args.persona)
@@ -57,7 +60,7 @@ def cmd_questions(ws: InterviewService, args: argparse.Namespace) -> int:
 
 
 def cmd_rubrics(ws: InterviewService, args: argparse.Namespace) -> int:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": r.id,
             "name": r.name,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -78,7 +79,7 @@ class AnswerScore(BaseModel):
     flags: list[str] = Field(default_factory=list)
     analysis: AnswerAnalysis
 
-    def to_line(self, item_id: str | int | None) -> dict:
+    def to_line(self, item_id: str | int | None) -> dict[str, Any]:
         """The `score-answers` JSON line."""
         return {
             "id": item_id,
@@ -156,7 +157,7 @@ def features(a: AnswerAnalysis) -> list[float]:
     ]
 
 
-def _anchored(competence: float, st: dict[str, float]) -> float:
+def _anchored(competence: float, st: Mapping[Dimension, float]) -> float:
     """The rubric read literally: competence brings ~3, specific + owned + reasoned + outcome 5."""
     outcome = max(st["impact"], 0.9 * st["reflection"])
     depth = (

@@ -62,6 +62,7 @@ def _score_row(
                 "line": number,
                 "error": f"line {number}: field {field!r} must be a string",
             }
+    assert isinstance(question, str) and isinstance(answer, str)  # checked just above
     if not question.strip():
         return {"id": item_id, "line": number, "error": f"line {number}: field 'question' is empty"}
     kind = obj.get("kind") if isinstance(obj.get("kind"), str) else None

@@ -55,7 +55,11 @@ def _enforce_evidence(card: Scorecard, transcript: Transcript) -> Scorecard:
     scored = [c for c in criteria if c.score is not None and not c.insufficient_evidence]
     overall = None
     if scored:
-        overall = round(sum(c.score * c.weight for c in scored) / sum(c.weight for c in scored), 2)
+        overall = round(
+            sum(c.score * c.weight for c in scored if c.score is not None)
+            / sum(c.weight for c in scored),
+            2,
+        )
     return card.model_copy(update={"criteria": criteria, "overall": overall})
 
 

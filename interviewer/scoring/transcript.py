@@ -133,7 +133,7 @@ def _merge(answers: list[tuple[int, str, AnswerAnalysis]]) -> AnswerAnalysis | N
     )
 
 
-def _quotes_for(thread: _Thread, dim: str, transcript: Transcript) -> list[Evidence]:
+def _quotes_for(thread: _Thread, dim: Dimension, transcript: Transcript) -> list[Evidence]:
     out: list[Evidence] = []
     for turn, _text, a in thread.answers:
         if not a.on_topic:
@@ -208,15 +208,15 @@ def _score_criterion(
         elif sig == "curiosity":
             if closing:
                 chances += 1
-                asked = [
+                questions = [
                     (turn, sentence.text)
                     for turn, text in closing
                     for sentence in split_sentences(text)
                     if sentence.text.endswith("?") and len(sentence.words) >= 4
                 ]
                 depth = sum(len(text.split()) for _, text in closing) > 40
-                levels.append(min(5.0, 1.0 + 1.2 * len(asked) + (0.6 if depth else 0.0)))
-                evidence += [Evidence(turn=turn, quote=q) for turn, q in asked]
+                levels.append(min(5.0, 1.0 + 1.2 * len(questions) + (0.6 if depth else 0.0)))
+                evidence += [Evidence(turn=turn, quote=q) for turn, q in questions]
         if sig not in DIMENSIONS:
             special_chances += chances - before
     special = [sig for sig in c.signals if sig not in DIMENSIONS]
@@ -265,7 +265,11 @@ def score_transcript(
     scored = [c for c in criteria if c.score is not None]
     overall = None
     if scored:
-        overall = round(sum(c.score * c.weight for c in scored) / sum(c.weight for c in scored), 2)
+        overall = round(
+            sum(c.score * c.weight for c in scored if c.score is not None)
+            / sum(c.weight for c in scored),
+            2,
+        )
 
     reviews: list[AnswerReview] = []
     for t, m in zip(threads, merged, strict=False):
@@ -327,7 +331,9 @@ def _next_drill(merged: list[AnswerAnalysis | None]) -> str:
         return (
             "Drill answering the question asked: one real example, told in order, in two minutes."
         )
-    totals = {d: sum(m.dimensions[d].strength for m in present) / len(present) for d in DIMENSIONS}
+    totals: dict[str, float] = {
+        d: sum(m.dimensions[d].strength for m in present) / len(present) for d in DIMENSIONS
+    }
     weakest = min(
         ("specificity", "ownership", "reasoning", "impact", "reflection"), key=lambda d: totals[d]
     )

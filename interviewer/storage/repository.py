@@ -81,7 +81,7 @@ class SessionRepository:
                 f"session {session_id}: stored plan is invalid: {_first(exc)}"
             ) from exc
 
-    def list(self, owner: str | None, limit: int = 1000) -> list[SessionInfo]:
+    def list_sessions(self, owner: str | None, limit: int = 1000) -> list[SessionInfo]:
         """Sessions newest first; every owner's when ``owner`` is None (CLI on one's own home)."""
         query = sa.select(sessions).order_by(sessions.c.created_at.desc(), sessions.c.id)
         if owner is not None:
