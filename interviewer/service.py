@@ -20,8 +20,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from pydantic import BaseModel
 
@@ -53,9 +52,11 @@ if TYPE_CHECKING:
     from .embeddings import MiniLMEmbedder
     from .store import IngestReport, QuestionStore
 
+MIN_TIME_BOX, MAX_TIME_BOX = 5, 180  # minutes, as Plan.time_box_minutes allows
 MAX_LIVE_SESSIONS = 2_000  # evicted sessions are rebuilt from the database when used again
 FAR_TOPIC_DISTANCE = 0.75  # cosine distance beyond which a drill topic match is only nominal
 Chunk = Callable[[str], None]
+T = TypeVar("T")
 
 
 class FollowUpDecision(BaseModel):
@@ -91,27 +92,44 @@ class InterviewService:
         self._store_lock = threading.Lock()
         self._live: OrderedDict[str, _Live] = OrderedDict()
         self._store: QuestionStore | None = None
+        self._resources: dict[str, object] = {}
+        self._resources_lock = threading.Lock()
         self.reader = Reader(lambda: self.minilm)
 
     # -- shared resources -----------------------------------------------------------------------
-    @cached_property
+    def _once(self, key: str, build: Callable[[], T]) -> T:
+        """Build a shared resource once, even when the first calls come from many threads."""
+        if key not in self._resources:
+            with self._resources_lock:
+                if key not in self._resources:
+                    self._resources[key] = build()
+        return cast(T, self._resources[key])
+
+    @property
     def bank(self) -> Bank:
-        return load_bank(self.settings.content_dir)
+        """The validated content (read once per service; restart to pick up edits)."""
+        return self._once("bank", lambda: load_bank(self.settings.content_dir))
 
-    @cached_property
+    @property
     def provider(self) -> Provider:
-        return self._provider or get_provider(self.settings.provider, self.settings)
+        return self._once(
+            "provider",
+            lambda: self._provider or get_provider(self.settings.provider, self.settings),
+        )
 
-    @cached_property
+    @property
     def minilm(self) -> MiniLMEmbedder:
         """The one MiniLM model of this service, shared by the store and the answer reader."""
         from .embeddings import MiniLMEmbedder
 
-        return MiniLMEmbedder()
+        return self._once("minilm", MiniLMEmbedder)
 
-    @cached_property
+    @property
     def repository(self) -> SessionRepository:
-        return SessionRepository(open_engine(self.settings.resolved_database_url()))
+        return self._once(
+            "repository",
+            lambda: SessionRepository(open_engine(self.settings.resolved_database_url())),
+        )
 
     def open_store(self, sync: bool = True, progress: bool = True) -> QuestionStore:
         """The Chroma question store, created and brought in line with the bank on first use.
@@ -163,11 +181,17 @@ class InterviewService:
         _check_document(resume, "resume")
         count = None
         if time_box is not None:
+            if not MIN_TIME_BOX <= time_box <= MAX_TIME_BOX:
+                raise InputError(
+                    f"the time box must be {MIN_TIME_BOX}-{MAX_TIME_BOX} minutes, not {time_box}"
+                )
             minutes = self.bank.persona(persona).minutes_per_question if persona else 8
             count = max(1, (time_box - 5) // minutes)
         store = self.open_store(progress=progress)
         plan = plan_interview(self.bank, store, persona, role, level, jd, resume, count=count)
-        return plan.model_copy(update={"time_box_minutes": time_box}) if time_box else plan
+        if time_box is None:
+            return plan
+        return Plan.model_validate({**plan.model_dump(), "time_box_minutes": time_box})
 
     # -- sessions -------------------------------------------------------------------------------
     def start(

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 SEND_HELP = (
     "Type your answer, then press Enter on an empty line to send it (or Esc then Enter). "
     "Pasted text stays one answer, blank lines and code blocks included; inside an open ``` "
-    "block Enter only adds a line. Ctrl-D on an empty prompt ends the interview."
+    "block Enter only adds a line. Ctrl-D on an empty prompt ends the interview; Ctrl-C "
+    "pauses it (continue later with `interviewer chat --resume SESSION_ID`)."
 )
 PIPE_HELP = "Finish each answer with an empty line."
 COMMANDS_HELP = "Commands: /skip, /repeat, /end, /help."
@@ -201,8 +202,12 @@ def chat(
                 continue
             _show(ws.reply(session_id, command or answer))
     except KeyboardInterrupt:
-        ended_early = True
-        print("\n(Interview ended early.)")
+        # A pause, not an end: everything answered is stored and the session stays open.
+        print(
+            f"\n(Interview paused; every answer so far is saved.) Continue with:\n"
+            f"  interviewer chat --resume {session_id}"
+        )
+        return 130
     card = ws.end(session_id)
     if ended_early:
         _show(_farewell(ws, session_id))

@@ -74,9 +74,15 @@ def _source_problems(path: Path) -> list[str]:
             if isinstance(stmt, ast.FunctionDef) and where == "module":
                 for dec in stmt.decorator_list:
                     target = dec.func if isinstance(dec, ast.Call) else dec
-                    name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+                    name = (
+                        target.attr
+                        if isinstance(target, ast.Attribute)
+                        else getattr(target, "id", "")
+                    )
                     if name in CACHE_DECORATORS:
-                        problems.append(f"{rel}:{stmt.lineno}: @{name} on {stmt.name} (a global cache)")
+                        problems.append(
+                            f"{rel}:{stmt.lineno}: @{name} on {stmt.name} (a global cache)"
+                        )
             if isinstance(stmt, ast.ClassDef) and where == "module":
                 scan_body(stmt.body, "class")
 
@@ -85,8 +91,12 @@ def _source_problems(path: Path) -> list[str]:
 
 
 def test_no_mutable_module_state_in_the_source() -> None:
-    problems = [p for path in sorted(PACKAGE.rglob("*.py")) if "migrations" not in path.parts
-                for p in _source_problems(path)]
+    problems = [
+        p
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if "migrations" not in path.parts
+        for p in _source_problems(path)
+    ]
     assert problems == [], "\n".join(problems)
 
 
@@ -113,3 +123,17 @@ def test_the_scan_catches_what_it_should(tmp_path: Path) -> None:
     finally:
         bad.unlink()
     assert len(found) == 4, found
+
+
+def test_no_two_classes_share_a_name() -> None:
+    """The layout reads one idea per name: two `_Thread`s in two modules are two ideas."""
+    seen: dict[str, str] = {}
+    clashes = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                where = str(path.relative_to(PACKAGE.parent))
+                if node.name in seen:
+                    clashes.append(f"{node.name}: {seen[node.name]} and {where}")
+                seen.setdefault(node.name, where)
+    assert clashes == []

@@ -256,3 +256,14 @@ def test_drill_is_one_question_one_probe_then_a_score(service):
 @pytest.fixture
 def service(tmp_path) -> InterviewService:
     return _service(tmp_path / "home")
+
+
+def test_time_box_is_checked_stored_and_survives_a_restart(tmp_path):
+    first = _service(tmp_path / "home")
+    with pytest.raises(InputError, match="5-180 minutes"):
+        first.start("behavioural", time_box=400)
+    session_id, _ = first.start("behavioural", time_box=20)
+    first.reply(session_id, SHALLOW)
+    again = _service(tmp_path / "home")
+    assert again.repository.plan(session_id).time_box_minutes == 20
+    assert again.pending_turns(session_id)[0].role == "interviewer"

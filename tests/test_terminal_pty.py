@@ -163,3 +163,21 @@ def test_paste_without_bracketed_paste_stays_one_answer(isolated_home: Path):
 
     listed, answers = stored_session()
     assert answers == [answer]
+
+
+def test_ctrl_c_pauses_and_the_session_stays_open(isolated_home: Path) -> None:
+    child = spawn_chat("--persona", "behavioural")
+    wait_for_prompt(child)
+    child.send("I fixed the nightly export job by splitting it per tenant.\r")
+    child.send("\r")
+    child.expect("Interviewer:")
+    wait_for_prompt(child)
+    child.sendintr()
+    child.expect("paused")
+    child.expect(r"chat --resume ([a-z0-9]+)")
+    session_id = child.match.group(1)
+    child.expect(pexpect.EOF)
+    child.close()
+    listed, answers = stored_session()
+    assert listed["session_id"] == session_id and listed["finished"] is False
+    assert answers == ["I fixed the nightly export job by splitting it per tenant."]

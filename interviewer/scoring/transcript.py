@@ -38,7 +38,7 @@ _DRILL = MappingProxyType(
 
 
 @dataclass
-class _Thread:
+class _ScoredThread:
     question: str
     question_id: str | None
     kind: str | None
@@ -51,14 +51,14 @@ class _Thread:
 
 def _threads(
     transcript: Transcript, bank: Bank | None, max_chars: int, reader: Reader
-) -> tuple[list[_Thread], list[tuple[int, str]]]:
+) -> tuple[list[_ScoredThread], list[tuple[int, str]]]:
     """Group candidate answers under their main question; also return closing-segment answers."""
-    threads: list[_Thread] = []
+    threads: list[_ScoredThread] = []
     closing: list[tuple[int, str]] = []
-    current: _Thread | None = None
+    current: _ScoredThread | None = None
     last_prompt = ""
     last_kind = ""
-    seen: dict[str, _Thread] = {}
+    seen: dict[str, _ScoredThread] = {}
     for i, turn in enumerate(transcript.turns):
         if turn.role == "interviewer":
             last_prompt, last_kind = turn.text, turn.kind
@@ -67,7 +67,7 @@ def _threads(
                 if bank is not None and turn.question_id in bank.questions:
                     q = bank.questions[turn.question_id]
                 text = q.text if q else turn.text.split("\n\n")[-1]
-                current = _Thread(
+                current = _ScoredThread(
                     text, turn.question_id, q.kind if q else None, list(q.topics) if q else []
                 )
                 threads.append(current)
@@ -133,7 +133,7 @@ def _merge(answers: list[tuple[int, str, AnswerAnalysis]]) -> AnswerAnalysis | N
     )
 
 
-def _quotes_for(thread: _Thread, dim: Dimension, transcript: Transcript) -> list[Evidence]:
+def _quotes_for(thread: _ScoredThread, dim: Dimension, transcript: Transcript) -> list[Evidence]:
     out: list[Evidence] = []
     for turn, _text, a in thread.answers:
         if not a.on_topic:
@@ -157,7 +157,7 @@ def verify_quotes(evidence: list[Evidence], transcript: Transcript) -> list[Evid
 
 def _score_criterion(
     c: Criterion,
-    threads: list[_Thread],
+    threads: list[_ScoredThread],
     merged: list[AnswerAnalysis | None],
     closing: list[tuple[int, str]],
     transcript: Transcript,
@@ -340,7 +340,7 @@ def _next_drill(merged: list[AnswerAnalysis | None]) -> str:
     return f"{_DRILL[weakest]} ({STRONGER[weakest]})"
 
 
-def _flags(transcript: Transcript, threads: list[_Thread]) -> list[Flag]:
+def _flags(transcript: Transcript, threads: list[_ScoredThread]) -> list[Flag]:
     flags: list[Flag] = []
     lookup = {turn: a for t in threads for turn, _, a in t.answers}
     for i, turn in enumerate(transcript.turns):
