@@ -184,7 +184,7 @@ def main() -> int:
                 t0 = time.perf_counter()
                 store.search(text, k=5)
                 queries.append(time.perf_counter() - t0)
-            agent = service._live[session_id].agent
+            agent = service.live.agent(session_id, None)
             if agent.phase != "main":
                 raise SystemExit(f"{persona}: in the {agent.phase} segment after {turns} answers")
             sessions[turns].append(session_id)

@@ -17,19 +17,18 @@ from __future__ import annotations
 import base64
 import secrets
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from pydantic import BaseModel
 
 from .adhoc import persona_for, question_for
-from .agent import Decision, InterviewAgent, replay
+from .agent import Decision, InterviewAgent
 from .analysis import Reader
 from .bank import Bank, load_bank
 from .config import Settings
-from .errors import InputError, NotFoundError, SessionConflict
+from .errors import InputError
+from .live import Chunk, LiveSessions
 from .models import (
     Dimension,
     Level,
@@ -55,7 +54,6 @@ if TYPE_CHECKING:
 MIN_TIME_BOX, MAX_TIME_BOX = 5, 180  # minutes, as Plan.time_box_minutes allows
 MAX_LIVE_SESSIONS = 2_000  # evicted sessions are rebuilt from the database when used again
 FAR_TOPIC_DISTANCE = 0.75  # cosine distance beyond which a drill topic match is only nominal
-Chunk = Callable[[str], None]
 T = TypeVar("T")
 
 
@@ -70,14 +68,6 @@ class FollowUpDecision(BaseModel):
     on_topic: bool
 
 
-@dataclass
-class _Live:
-    agent: InterviewAgent
-    owner: str
-    stored: int  # how many of the agent's turns are in the database
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
 class InterviewService:
     """Content, question store, provider, answer reader and session database, from one Settings.
 
@@ -88,9 +78,10 @@ class InterviewService:
     def __init__(self, settings: Settings | None = None, provider: Provider | None = None) -> None:
         self.settings = settings or Settings()
         self._provider = provider
-        self._lock = threading.Lock()
         self._store_lock = threading.Lock()
-        self._live: OrderedDict[str, _Live] = OrderedDict()
+        self.live = LiveSessions(
+            lambda: self.repository, self._agent, self._word, MAX_LIVE_SESSIONS
+        )
         self._store: QuestionStore | None = None
         self._resources: dict[str, object] = {}
         self._resources_lock = threading.Lock()
@@ -216,12 +207,8 @@ class InterviewService:
         """Store a new session for a ready plan and ask its first question."""
         session_id = new_session_id()
         owner = owner or self.settings.owner
-        agent = self._agent(plan, session_id)
         self.repository.create(session_id, owner, plan)
-        live = _Live(agent=agent, owner=owner, stored=0)
-        with live.lock:
-            turns = self._act(session_id, live, lambda a: a.start(), on_chunk)
-        self._remember(session_id, live)
+        turns = self.live.open(session_id, owner, self._agent(plan, session_id), on_chunk)
         return session_id, turns
 
     def reply(
@@ -231,19 +218,19 @@ class InterviewService:
 
         The answer is committed to the database before the reply is worded and returned.
         """
-        return self._run(session_id, owner, lambda a: a.reply(text, at=now()), on_chunk)
+        return self.live.run(session_id, owner, lambda a: a.reply(text, at=now()), on_chunk)
 
     def skip(self, session_id: str, owner: str | None = None) -> list[Turn]:
         """Move to the next question; the skip is recorded in the transcript."""
-        return self._run(session_id, owner, lambda a: a.skip(at=now()), None)
+        return self.live.run(session_id, owner, lambda a: a.skip(at=now()), None)
 
     def repeat_question(self, session_id: str, owner: str | None = None) -> list[Turn]:
         """Say the current question again."""
-        return self._run(session_id, owner, lambda a: a.repeat_question(), None)
+        return self.live.run(session_id, owner, lambda a: a.repeat_question(), None)
 
     def end(self, session_id: str, owner: str | None = None) -> Scorecard:
         """Finish the interview (if it is not finished) and return its stored scorecard."""
-        self._run(session_id, owner, lambda a: a.end(), None)
+        self.live.run(session_id, owner, lambda a: a.end(), None)
         existing = self.repository.latest_scorecard(session_id)
         return existing or self.score(session_id, owner)
 
@@ -287,8 +274,8 @@ class InterviewService:
 
         What a resumed front end shows: the question the candidate is to answer next.
         """
-        live = self._live_session(session_id, owner)
-        for turn in reversed(live.agent.transcript.turns):
+        agent = self.live.agent(session_id, owner)
+        for turn in reversed(agent.transcript.turns):
             if turn.role == "interviewer":
                 return [turn]
         return []
@@ -428,6 +415,11 @@ class InterviewService:
         )
 
     # -- internals ------------------------------------------------------------------------------
+    def _word(
+        self, agent: InterviewAgent, decision: Decision, on_chunk: Chunk | None
+    ) -> tuple[str, list[str]]:
+        return word(self.provider, agent.persona, agent.transcript, decision, on_chunk)
+
     def _agent(
         self, plan: Plan, session_id: str | None, questions: list[Question] | None = None
     ) -> InterviewAgent:
@@ -439,103 +431,6 @@ class InterviewService:
             transcript_id=session_id,
             questions=questions,
         )
-
-    def _run(
-        self,
-        session_id: str,
-        owner: str | None,
-        action: Callable[[InterviewAgent], Decision | None],
-        on_chunk: Chunk | None,
-    ) -> list[Turn]:
-        for attempt in range(3):
-            try:
-                if session_id not in self._live:
-                    if self.repository.info(session_id, owner).status == "finished":
-                        return []  # nothing more to say; no need to rebuild it
-                live = self._live_session(session_id, owner)
-                with live.lock:
-                    if self._live.get(session_id) is not live:
-                        continue  # evicted while we waited: take the fresh one
-                    return self._act(session_id, live, action, on_chunk)
-            except SessionConflict:
-                self._forget(session_id)  # another process moved on: rebuild from the log
-                if attempt == 2:
-                    raise
-            except BaseException:
-                self._forget(session_id)  # never keep a half-applied state in memory
-                raise
-        raise SessionConflict(f"session {session_id} keeps changing elsewhere; try again")
-
-    def _act(
-        self,
-        session_id: str,
-        live: _Live,
-        action: Callable[[InterviewAgent], Decision | None],
-        on_chunk: Chunk | None,
-    ) -> list[Turn]:
-        agent = live.agent
-        decision = action(agent)
-        self._flush(session_id, live)  # the candidate's turn is durable before any wording
-        if decision is None:
-            return []
-        return [self._word_and_store(session_id, live, decision, on_chunk)]
-
-    def _word_and_store(
-        self, session_id: str, live: _Live, decision: Decision, on_chunk: Chunk | None
-    ) -> Turn:
-        agent = live.agent
-        text, notes = word(self.provider, agent.persona, agent.transcript, decision, on_chunk)
-        turn = agent.record(decision, text, notes=notes, at=now())
-        self._flush(session_id, live)
-        return turn
-
-    def _flush(self, session_id: str, live: _Live) -> None:
-        agent = live.agent
-        new = agent.transcript.turns[live.stored :]
-        finished = agent.finished and not agent.pending
-        if not new and not finished:
-            return
-        self.repository.append(
-            session_id,
-            live.stored,
-            new,
-            status="finished" if finished else None,
-            ended_by=agent.transcript.ended_by if finished else None,
-        )
-        live.stored = len(agent.transcript.turns)
-
-    def _live_session(self, session_id: str, owner: str | None) -> _Live:
-        with self._lock:
-            live = self._live.get(session_id)
-            if live is not None:
-                if owner is not None and live.owner != owner:
-                    raise NotFoundError(f"no session {session_id!r}")
-                self._live.move_to_end(session_id)
-                return live
-        info = self.repository.info(session_id, owner)  # NotFoundError for a stranger's id
-        plan = self.repository.plan(session_id)
-        agent = self._agent(plan, session_id)
-        stored = self.repository.turns(session_id)
-        pending = replay(agent, stored)
-        live = _Live(agent=agent, owner=info.owner, stored=len(stored))
-        if pending is not None:  # stopped after storing an answer, before storing the reply
-            with live.lock:
-                self._word_and_store(session_id, live, pending, None)
-        return self._remember(session_id, live)
-
-    def _remember(self, session_id: str, live: _Live) -> _Live:
-        with self._lock:
-            existing = self._live.get(session_id)
-            if existing is not None:
-                return existing  # another thread rebuilt it first; use one copy
-            self._live[session_id] = live
-            while len(self._live) > MAX_LIVE_SESSIONS:
-                self._live.popitem(last=False)
-            return live
-
-    def _forget(self, session_id: str) -> None:
-        with self._lock:
-            self._live.pop(session_id, None)
 
 
 def new_session_id() -> str:

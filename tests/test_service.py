@@ -227,7 +227,7 @@ def test_empty_or_binary_job_description_is_refused(service):
 
 def test_stored_data_with_an_unknown_field_is_an_error_naming_it(service):
     session_id, _ = service.start("behavioural")
-    service._forget(session_id)
+    service.live.forget(session_id)
     with service.repository.engine.begin() as c:
         plan = c.execute(
             sa.text("SELECT plan FROM sessions WHERE id = :i"), {"i": session_id}

@@ -58,3 +58,43 @@ scorecards = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("session_id", "version", name="uq_scorecards_session_version"),
 )
+
+# -- review and feedback (migration 0002) ---------------------------------------------------------
+turn_feedback = sa.Table(
+    "turn_feedback",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.String(64), sa.ForeignKey("sessions.id"), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("value", sa.String(10), nullable=True),  # up | down | None (taken back)
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_turn_feedback_session", "session_id", "seq"),
+)
+
+overrides = sa.Table(  # append-only: the audit trail of every coach override
+    "overrides",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.String(64), sa.ForeignKey("sessions.id"), nullable=False),
+    sa.Column("criterion_id", sa.String(100), nullable=False),
+    sa.Column("scorecard_version", sa.Integer, nullable=False),
+    sa.Column("machine_score", sa.Float, nullable=True),
+    sa.Column("before", sa.Float, nullable=True),
+    sa.Column("after", sa.Float, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("coach", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_overrides_session", "session_id"),
+)
+
+comments = sa.Table(
+    "comments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.String(64), sa.ForeignKey("sessions.id"), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=True),
+    sa.Column("coach", sa.String(200), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_comments_session", "session_id"),
+)
