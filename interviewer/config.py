@@ -47,6 +47,21 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the session database; default SQLite at "
         "<home>/interviewer.db. A PostgreSQL URL lets several app replicas share state.",
     )
+    coach_credentials: str | None = Field(
+        default=None,
+        description="Coach logins for the review tab: name:hash entries separated by commas, "
+        "hashes from `interviewer hash-password`. Unset: the review tab is off.",
+    )
+    candidate_credentials: str | None = Field(
+        default=None,
+        description="Candidate logins for the web app (same format). Unset: candidates are "
+        "identified by a pseudonymous id kept in their browser.",
+    )
+    secret: str | None = Field(
+        default=None,
+        description="Signs coach tokens and encrypts the id kept in the browser. Unset: one is "
+        "generated once and kept in <home>/secret. Replicas must share it.",
+    )
     owner: str = Field(
         default="local",
         min_length=1,

@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from .adhoc import persona_for, question_for
 from .agent import Decision, InterviewAgent
 from .analysis import Reader
+from .auth import Logins, parse_credentials, server_secret
 from .bank import Bank, load_bank
 from .config import Settings
 from .errors import InputError
@@ -40,6 +41,7 @@ from .models import (
     Turn,
 )
 from .planner import plan_interview
+from .progress import KINDS_FOR, HistoryPoint, Progress, history_point, weakest
 from .providers import Provider, get_provider
 from .scoring.judge import judge_transcript
 from .scoring.scorecard import Scorecard
@@ -49,6 +51,7 @@ from .wording import word
 
 if TYPE_CHECKING:
     from .embeddings import MiniLMEmbedder
+    from .review import ReviewDesk
     from .store import IngestReport, QuestionStore
 
 MIN_TIME_BOX, MAX_TIME_BOX = 5, 180  # minutes, as Plan.time_box_minutes allows
@@ -114,6 +117,48 @@ class InterviewService:
         from .embeddings import MiniLMEmbedder
 
         return self._once("minilm", MiniLMEmbedder)
+
+    @property
+    def review(self) -> ReviewDesk:
+        """The coach's API (overrides, comments, agreement); the UI checks the login."""
+        from .review import ReviewDesk
+        from .storage.reviews import ReviewRepository
+
+        return self._once(
+            "review", lambda: ReviewDesk(self, ReviewRepository(self.repository.engine))
+        )
+
+    @property
+    def secret(self) -> bytes:
+        """The server secret (configured, or generated once under the home folder)."""
+        return self._once(
+            "secret",
+            lambda: server_secret(self.settings.secret, self.settings.resolved_home()),
+        )
+
+    @property
+    def coach_logins(self) -> Logins:
+        return self._once(
+            "coach_logins",
+            lambda: Logins(
+                parse_credentials(self.settings.coach_credentials, "INTERVIEWER_COACH_CREDENTIALS"),
+                self.secret,
+                "coach",
+            ),
+        )
+
+    @property
+    def candidate_logins(self) -> Logins:
+        return self._once(
+            "candidate_logins",
+            lambda: Logins(
+                parse_credentials(
+                    self.settings.candidate_credentials, "INTERVIEWER_CANDIDATE_CREDENTIALS"
+                ),
+                self.secret,
+                "candidate",
+            ),
+        )
 
     @property
     def repository(self) -> SessionRepository:
@@ -269,6 +314,48 @@ class InterviewService:
         """A full session id from a unique prefix (command-line convenience)."""
         return self.repository.resolve(id_or_prefix, owner)
 
+    def rate_turn(
+        self, session_id: str, seq: int, value: str | None, owner: str | None = None
+    ) -> None:
+        """Thumbs up/down (or None to take it back) on an interviewer turn."""
+        if value not in ("up", "down", None):
+            raise InputError("a rating is 'up', 'down' or none")
+        turns = self.get(session_id, owner).turns
+        if not 0 <= seq < len(turns) or turns[seq].role != "interviewer":
+            raise InputError(f"turn {seq} is not an interviewer turn of this session")
+        self.review.records.rate_turn(session_id, seq, value)
+
+    def progress(self, session_id: str, owner: str | None = None) -> Progress:
+        """Where the interview stands: question k of n, answers, status, time box."""
+        info = self.info(session_id, owner)
+        plan = self.repository.plan(session_id)
+        agent = self.live.agent(session_id, owner) if info.status != "finished" else None
+        number = agent.question_number if agent else len(plan.questions)
+        persona = self.bank.persona(plan.persona)
+        return Progress(
+            session_id=session_id,
+            persona=info.persona,
+            question_number=max(1, number),
+            question_count=len(plan.questions),
+            answers=info.answers,
+            status=info.status,
+            started_at=info.created_at,
+            time_box_minutes=plan.time_box_minutes or persona.duration_minutes,
+        )
+
+    def history(self, owner: str | None = None) -> list[HistoryPoint]:
+        """The owner's scored sessions, oldest first, for progress charts."""
+        points = []
+        for info in reversed(self.list_sessions(owner)):
+            card = self.repository.latest_scorecard(info.id)
+            if card is not None:
+                points.append(history_point(info, card))
+        return points
+
+    def weakest_dimension(self, owner: str | None = None) -> Dimension | None:
+        """The depth dimension the owner's recent answers show least (None without history)."""
+        return weakest(self.history(owner))
+
     def pending_turns(self, session_id: str, owner: str | None = None) -> list[Turn]:
         """Load the session (rebuilding it if needed) and return its last interviewer turn.
 
@@ -366,6 +453,7 @@ class InterviewService:
         topic: str | None = None,
         level: Level | None = None,
         owner: str | None = None,
+        focus: Dimension | None = None,
     ) -> tuple[str, list[Turn], str | None]:
         """A one-question drill session: (session_id, first turns, a note for the candidate).
 
@@ -385,6 +473,9 @@ class InterviewService:
                 note = f"No question is close to {topic!r}; here is the nearest one."
         else:
             pool = list(bank.questions_for(persona) if persona else bank.questions.values())
+            if focus is not None:  # questions whose answers show this dimension best
+                kinds = KINDS_FOR.get(focus, ())
+                pool = [q for q in pool if q.kind in kinds] or pool
             pool = [q for q in pool if level is None or level in q.levels] or pool
             question = pool[secrets.randbelow(len(pool))]
         owner_persona = persona or (question.personas[0] if question.personas else "fundamentals")

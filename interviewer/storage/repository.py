@@ -171,7 +171,7 @@ class SessionRepository:
                         question_id=row["question_id"],
                         target=row["target"],
                         notes=list(row["notes"] or []),
-                        at=_utc(row["created_at"]),
+                        at=utc(row["created_at"]),
                     )
                 )
             except ValidationError as exc:
@@ -206,6 +206,14 @@ class SessionRepository:
             except sa.exc.IntegrityError:
                 continue
         raise StorageError(f"session {session_id}: could not store the scorecard")
+
+    def scorecard_version(self, session_id: str) -> int:
+        """The latest scorecard version of a session (0 when it has none)."""
+        query = sa.select(sa.func.max(scorecards.c.version)).where(
+            scorecards.c.session_id == session_id
+        )
+        with self.engine.connect() as c:
+            return int(c.execute(query).scalar() or 0)
 
     def latest_scorecard(self, session_id: str) -> Scorecard | None:
         query = (
@@ -255,13 +263,13 @@ def _info(row: RowMapping, overall: float | None) -> SessionInfo:
         status=row["status"],
         ended_by=row["ended_by"],
         answers=row["answers"],
-        created_at=_utc(row["created_at"]),
-        updated_at=_utc(row["updated_at"]),
+        created_at=utc(row["created_at"]),
+        updated_at=utc(row["updated_at"]),
         overall=overall,
     )
 
 
-def _utc(value: datetime) -> datetime:
+def utc(value: datetime) -> datetime:
     """SQLite hands back naive datetimes; everything stored is UTC."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
