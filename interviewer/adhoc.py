@@ -1,4 +1,6 @@
-"""Questions that are not in the bank: `interviewer follow-up --question "..."` may ask anything.
+"""`interviewer follow-up`: one question and one answer through the interview's own decisions.
+
+The question may not be in the bank: `interviewer follow-up --question "..."` may ask anything.
 
 The follow-up command runs the interview's own decision code on one question; a question typed
 by the user is turned into a ``Question`` with generic probes (and generic wrenches for a
@@ -9,8 +11,11 @@ from __future__ import annotations
 
 import re
 
+from pydantic import BaseModel
+
+from .agent import InterviewAgent
 from .bank import Bank
-from .models import LEVELS, Persona, Question
+from .models import LEVELS, Dimension, Persona, Question
 from .probes import GENERIC_PROBES
 
 _KIND_HINTS = (
@@ -70,3 +75,37 @@ def persona_for(bank: Bank, question: Question, persona: Persona | None) -> Pers
         if question.kind in p.question_kinds:
             return p
     return bank.persona(DEFAULT_PERSONA)
+
+
+class FollowUpDecision(BaseModel):
+    """`interviewer follow-up`: what the interview would do next after this one answer."""
+
+    kind: str  # follow_up | wrench | move_on
+    target: Dimension | None
+    text: str
+    present: list[Dimension]
+    missing: list[Dimension]
+    on_topic: bool
+
+
+def decide_once(agent: InterviewAgent, answer: str) -> FollowUpDecision:
+    """Ask the agent's one question, take ``answer``, and report its decision."""
+    agent.record(agent.start())
+    decision = agent.reply(answer)
+    assert decision is not None  # a fresh one-question interview is never finished here
+    a = decision.analysis
+    kind: str
+    if decision.kind in ("follow_up", "wrench"):
+        kind, text = decision.kind, decision.draft
+    elif "reask" in decision.notes:
+        kind, text = "follow_up", decision.draft
+    else:
+        kind, text = "move_on", decision.lead or decision.draft
+    return FollowUpDecision(
+        kind=kind,
+        target=decision.target,
+        text=text,
+        present=a.present if a else [],
+        missing=a.missing if a else [],
+        on_topic=bool(a and a.on_topic),
+    )

@@ -16,18 +16,13 @@ from __future__ import annotations
 
 import base64
 import secrets
-import threading
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, TypeVar, cast
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import BaseModel
-
-from .adhoc import persona_for, question_for
+from .adhoc import FollowUpDecision, decide_once, persona_for, question_for
 from .agent import Decision, InterviewAgent
-from .analysis import Reader
-from .auth import Logins, parse_credentials, server_secret
-from .bank import Bank, load_bank
 from .config import Settings
+from .drills import drill_plan, question_for_topic, random_question
 from .errors import InputError
 from .live import Chunk, LiveSessions
 from .models import (
@@ -41,82 +36,36 @@ from .models import (
     Turn,
 )
 from .planner import plan_interview
-from .progress import KINDS_FOR, HistoryPoint, Progress, history_point, weakest
-from .providers import Provider, get_provider
+from .progress import HistoryPoint, Progress, history_point, weakest
+from .providers import Provider
+from .resources import Resources
 from .scoring.judge import judge_transcript
 from .scoring.scorecard import Scorecard
-from .storage import SessionRepository, open_engine
 from .storage.repository import now
 from .wording import word
 
 if TYPE_CHECKING:
-    from .embeddings import MiniLMEmbedder
     from .review import ReviewDesk
-    from .store import IngestReport, QuestionStore
+
+    pass
 
 MIN_TIME_BOX, MAX_TIME_BOX = 5, 180  # minutes, as Plan.time_box_minutes allows
 MAX_LIVE_SESSIONS = 2_000  # evicted sessions are rebuilt from the database when used again
-FAR_TOPIC_DISTANCE = 0.75  # cosine distance beyond which a drill topic match is only nominal
 T = TypeVar("T")
 
 
-class FollowUpDecision(BaseModel):
-    """`interviewer follow-up`: what the interview would do next after this one answer."""
-
-    kind: str  # follow_up | wrench | move_on
-    target: Dimension | None
-    text: str
-    present: list[Dimension]
-    missing: list[Dimension]
-    on_topic: bool
-
-
-class InterviewService:
-    """Content, question store, provider, answer reader and session database, from one Settings.
+class InterviewService(Resources):
+    """The API of the product: sessions, drills, scoring, from one Settings.
 
     Thread-safe. ``owner`` arguments scope every session call: a session is found only by its
     owner (``None`` means any owner, for the local command line and for coaches).
     """
 
     def __init__(self, settings: Settings | None = None, provider: Provider | None = None) -> None:
-        self.settings = settings or Settings()
-        self._provider = provider
-        self._store_lock = threading.Lock()
+        super().__init__(settings, provider)
         self.live = LiveSessions(
             lambda: self.repository, self._agent, self._word, MAX_LIVE_SESSIONS
         )
-        self._store: QuestionStore | None = None
-        self._resources: dict[str, object] = {}
-        self._resources_lock = threading.Lock()
-        self.reader = Reader(lambda: self.minilm)
-
-    # -- shared resources -----------------------------------------------------------------------
-    def _once(self, key: str, build: Callable[[], T]) -> T:
-        """Build a shared resource once, even when the first calls come from many threads."""
-        if key not in self._resources:
-            with self._resources_lock:
-                if key not in self._resources:
-                    self._resources[key] = build()
-        return cast(T, self._resources[key])
-
-    @property
-    def bank(self) -> Bank:
-        """The validated content (read once per service; restart to pick up edits)."""
-        return self._once("bank", lambda: load_bank(self.settings.content_dir))
-
-    @property
-    def provider(self) -> Provider:
-        return self._once(
-            "provider",
-            lambda: self._provider or get_provider(self.settings.provider, self.settings),
-        )
-
-    @property
-    def minilm(self) -> MiniLMEmbedder:
-        """The one MiniLM model of this service, shared by the store and the answer reader."""
-        from .embeddings import MiniLMEmbedder
-
-        return self._once("minilm", MiniLMEmbedder)
 
     @property
     def review(self) -> ReviewDesk:
@@ -126,80 +75,6 @@ class InterviewService:
 
         return self._once(
             "review", lambda: ReviewDesk(self, ReviewRepository(self.repository.engine))
-        )
-
-    @property
-    def secret(self) -> bytes:
-        """The server secret (configured, or generated once under the home folder)."""
-        return self._once(
-            "secret",
-            lambda: server_secret(self.settings.secret, self.settings.resolved_home()),
-        )
-
-    @property
-    def coach_logins(self) -> Logins:
-        return self._once(
-            "coach_logins",
-            lambda: Logins(
-                parse_credentials(self.settings.coach_credentials, "INTERVIEWER_COACH_CREDENTIALS"),
-                self.secret,
-                "coach",
-            ),
-        )
-
-    @property
-    def candidate_logins(self) -> Logins:
-        return self._once(
-            "candidate_logins",
-            lambda: Logins(
-                parse_credentials(
-                    self.settings.candidate_credentials, "INTERVIEWER_CANDIDATE_CREDENTIALS"
-                ),
-                self.secret,
-                "candidate",
-            ),
-        )
-
-    @property
-    def repository(self) -> SessionRepository:
-        return self._once(
-            "repository",
-            lambda: SessionRepository(open_engine(self.settings.resolved_database_url())),
-        )
-
-    def open_store(self, sync: bool = True, progress: bool = True) -> QuestionStore:
-        """The Chroma question store, created and brought in line with the bank on first use.
-
-        A file lock makes processes that start together on one home build it once: the first
-        embeds the bank, the others wait and then find nothing to embed.
-        """
-        with self._store_lock:
-            if self._store is None:
-                from filelock import FileLock
-
-                from .store import QuestionStore  # chromadb takes ~2 s to import
-
-                path = self.settings.resolved_store_path()
-                path.parent.mkdir(parents=True, exist_ok=True)
-                minilm = self.minilm if self.settings.embedder == "minilm" else None
-                with FileLock(str(path) + ".lock", timeout=600):
-                    store = QuestionStore(path, self.settings.embedder, minilm)
-                    if sync:
-                        self._ingest(store, progress)
-                self._store = store
-            return self._store
-
-    def ingest(self, progress: bool = True) -> IngestReport:
-        store = self.open_store(sync=False)
-        from filelock import FileLock
-
-        with FileLock(str(self.settings.resolved_store_path()) + ".lock", timeout=600):
-            return self._ingest(store, progress)
-
-    def _ingest(self, store: QuestionStore, progress: bool) -> IngestReport:
-        bank = self.bank
-        return store.ingest(
-            list(bank.questions.values()), list(bank.rubrics.values()), progress=progress
         )
 
     def plan(
@@ -399,34 +274,11 @@ class InterviewService:
             raise InputError("--question is empty; pass the question that was asked")
         chosen = self.bank.persona(persona) if persona else None
         q = question_for(self.bank, question, chosen)
-        who = persona_for(self.bank, q, chosen)
         plan = Plan(
-            persona=who.id,
+            persona=persona_for(self.bank, q, chosen).id,
             questions=[PlannedQuestion(id=q.id, text=q.text, topics=q.topics, why="follow-up")],
         )
-        agent = self._agent(plan, None, questions=[q])
-        agent.record(agent.start())
-        decision = agent.reply(answer)
-        assert decision is not None
-        a = decision.analysis
-        present = a.present if a else []
-        missing = a.missing if a else []
-        on_topic = bool(a and a.on_topic)
-        kind: str
-        if decision.kind in ("follow_up", "wrench"):
-            kind, text = decision.kind, decision.draft
-        elif "reask" in decision.notes:
-            kind, text = "follow_up", decision.draft
-        else:
-            kind, text = "move_on", decision.lead or decision.draft
-        return FollowUpDecision(
-            kind=kind,
-            target=decision.target,
-            text=text,
-            present=present,
-            missing=missing,
-            on_topic=on_topic,
-        )
+        return decide_once(self._agent(plan, None, questions=[q]), answer)
 
     def simulate(
         self,
@@ -460,36 +312,11 @@ class InterviewService:
         The question is the closest to ``topic`` by meaning, or a random one. Answer it with
         ``reply``; after one probe the drill ends, and ``end`` returns its scorecard.
         """
-        bank = self.bank
-        if persona:
-            bank.persona(persona)
-        note = None
         if topic and topic.strip():
-            hits = self.open_store().search(topic, k=5, persona=persona, level=level)
-            if not hits:
-                raise InputError(f"no question found for topic {topic!r}")
-            question = bank.question(hits[0].id)
-            if hits[0].distance > FAR_TOPIC_DISTANCE:
-                note = f"No question is close to {topic!r}; here is the nearest one."
+            question, note = question_for_topic(self.bank, self.open_store(), topic, persona, level)
         else:
-            pool = list(bank.questions_for(persona) if persona else bank.questions.values())
-            if focus is not None:  # questions whose answers show this dimension best
-                kinds = KINDS_FOR.get(focus, ())
-                pool = [q for q in pool if q.kind in kinds] or pool
-            pool = [q for q in pool if level is None or level in q.levels] or pool
-            question = pool[secrets.randbelow(len(pool))]
-        owner_persona = persona or (question.personas[0] if question.personas else "fundamentals")
-        plan = Plan(
-            persona=owner_persona,
-            level=level,
-            mode="drill",
-            probes_per_question=1,
-            questions=[
-                PlannedQuestion(
-                    id=question.id, text=question.text, topics=question.topics, why="drill"
-                )
-            ],
-        )
+            question, note = random_question(self.bank, persona, level, focus), None
+        plan = drill_plan(self.bank, question, persona, level)
         session_id, turns = self.start_plan(plan, owner)
         return session_id, turns, note
 

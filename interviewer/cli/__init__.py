@@ -15,7 +15,15 @@ from typing import Any
 
 from ..errors import DataFileError, InputError, InterviewerError, NotFoundError
 from ..models import LEVELS
-from .content import cmd_ingest, cmd_personas, cmd_plan, cmd_questions, cmd_rubrics, cmd_search
+from .content import (
+    cmd_hash_password,
+    cmd_ingest,
+    cmd_personas,
+    cmd_plan,
+    cmd_questions,
+    cmd_rubrics,
+    cmd_search,
+)
 from .scoring import cmd_score, cmd_score_answers
 from .sessions import cmd_chat, cmd_drill, cmd_follow_up, cmd_simulate, cmd_transcripts
 
@@ -90,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
     fmt.add_argument("--markdown", action="store_true", help="Markdown scorecard (the default)")
+    p = add(
+        "hash-password",
+        cmd_hash_password,
+        "hash a password for INTERVIEWER_COACH_CREDENTIALS (reads it from the terminal or stdin)",
+        json_flag=False,
+    )
+    p.add_argument("name", help="the login name, e.g. a coach's first name")
     p = add("transcripts", cmd_transcripts, "list, show, export or import stored transcripts")
     actions = p.add_subparsers(dest="action", metavar="ACTION")
     show = actions.add_parser("show", help="print one transcript (the simulate --json format)")

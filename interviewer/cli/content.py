@@ -146,3 +146,22 @@ def cmd_plan(ws: InterviewService, args: argparse.Namespace) -> int:
         for i, q in enumerate(plan.questions, 1):
             print(f"{i}. {q.text}\n   ({q.why})")
     return 0
+
+
+def cmd_hash_password(ws: InterviewService, args: argparse.Namespace) -> int:
+    """Print a `name:hash` entry for INTERVIEWER_COACH_CREDENTIALS (or the candidate one)."""
+    import getpass
+
+    from ..auth import hash_password
+
+    name = args.name.strip()
+    if not name or ":" in name or "," in name:
+        raise InputError("the name must be non-empty, without ':' or ','")
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            raise InputError("the two passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    print(f"{name}:{hash_password(password)}")
+    return 0

@@ -1,0 +1,136 @@
+"""What the service is built from: settings, content, question store, provider, answer reader,
+databases and logins. Each is built once, on first use, even when many threads ask at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from .analysis import Reader
+from .auth import Logins, parse_credentials, server_secret
+from .bank import Bank, load_bank
+from .config import Settings
+from .providers import Provider, get_provider
+from .storage import SessionRepository, open_engine
+
+if TYPE_CHECKING:
+    from .embeddings import MiniLMEmbedder
+    from .store import IngestReport, QuestionStore
+
+T = TypeVar("T")
+
+
+class Resources:
+    """Shared, lazily built resources of one service. Thread-safe."""
+
+    def __init__(self, settings: Settings | None = None, provider: Provider | None = None) -> None:
+        self.settings = settings or Settings()
+        self._provider = provider
+        self._store_lock = threading.Lock()
+        self._store: QuestionStore | None = None
+        self._resources: dict[str, object] = {}
+        self._resources_lock = threading.Lock()
+        self.reader = Reader(lambda: self.minilm)
+
+    def _once(self, key: str, build: Callable[[], T]) -> T:
+        """Build a shared resource once, even when the first calls come from many threads."""
+        if key not in self._resources:
+            with self._resources_lock:
+                if key not in self._resources:
+                    self._resources[key] = build()
+        return cast(T, self._resources[key])
+
+    @property
+    def bank(self) -> Bank:
+        """The validated content (read once per service; restart to pick up edits)."""
+        return self._once("bank", lambda: load_bank(self.settings.content_dir))
+
+    @property
+    def provider(self) -> Provider:
+        return self._once(
+            "provider",
+            lambda: self._provider or get_provider(self.settings.provider, self.settings),
+        )
+
+    @property
+    def minilm(self) -> MiniLMEmbedder:
+        """The one MiniLM model of this service, shared by the store and the answer reader."""
+        from .embeddings import MiniLMEmbedder
+
+        return self._once("minilm", MiniLMEmbedder)
+
+    @property
+    def secret(self) -> bytes:
+        """The server secret (configured, or generated once under the home folder)."""
+        return self._once(
+            "secret",
+            lambda: server_secret(self.settings.secret, self.settings.resolved_home()),
+        )
+
+    @property
+    def coach_logins(self) -> Logins:
+        return self._once(
+            "coach_logins",
+            lambda: Logins(
+                parse_credentials(self.settings.coach_credentials, "INTERVIEWER_COACH_CREDENTIALS"),
+                self.secret,
+                "coach",
+            ),
+        )
+
+    @property
+    def candidate_logins(self) -> Logins:
+        return self._once(
+            "candidate_logins",
+            lambda: Logins(
+                parse_credentials(
+                    self.settings.candidate_credentials, "INTERVIEWER_CANDIDATE_CREDENTIALS"
+                ),
+                self.secret,
+                "candidate",
+            ),
+        )
+
+    @property
+    def repository(self) -> SessionRepository:
+        return self._once(
+            "repository",
+            lambda: SessionRepository(open_engine(self.settings.resolved_database_url())),
+        )
+
+    def open_store(self, sync: bool = True, progress: bool = True) -> QuestionStore:
+        """The Chroma question store, created and brought in line with the bank on first use.
+
+        A file lock makes processes that start together on one home build it once: the first
+        embeds the bank, the others wait and then find nothing to embed.
+        """
+        with self._store_lock:
+            if self._store is None:
+                from filelock import FileLock
+
+                from .store import QuestionStore  # chromadb takes ~2 s to import
+
+                path = self.settings.resolved_store_path()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                minilm = self.minilm if self.settings.embedder == "minilm" else None
+                with FileLock(str(path) + ".lock", timeout=600):
+                    store = QuestionStore(path, self.settings.embedder, minilm)
+                    if sync:
+                        self._ingest(store, progress)
+                self._store = store
+            return self._store
+
+    def ingest(self, progress: bool = True) -> IngestReport:
+        store = self.open_store(sync=False)
+        from filelock import FileLock
+
+        with FileLock(str(self.settings.resolved_store_path()) + ".lock", timeout=600):
+            return self._ingest(store, progress)
+
+    def _ingest(self, store: QuestionStore, progress: bool) -> IngestReport:
+        bank = self.bank
+        return store.ingest(
+            list(bank.questions.values()), list(bank.rubrics.values()), progress=progress
+        )
