@@ -1,5 +1,11 @@
 """`python -m interviewer` runs the command line."""
 
-from .cli import main
+try:
+    from .cli import main
+except ModuleNotFoundError as exc:  # the system Python, not the project's environment
+    raise SystemExit(
+        f"error: {exc.name} is not installed for this Python. Run `make install`, then use "
+        "`.venv/bin/interviewer` (or `.venv/bin/python -m interviewer`)."
+    ) from None
 
 raise SystemExit(main())

@@ -127,7 +127,7 @@ class InterviewAgent:
         if self.phase != "not_started":
             raise InterviewerError("the interview has already started")
         self.phase = "main"
-        return self._pend(self._next_question(lead=self.persona.opening))
+        return self._pend(self._next_question(lead=self._opening()))
 
     def reply(self, raw: str, at: datetime | None = None) -> Decision | None:
         """Take the candidate's message; returns what the interviewer does next (None if done).
@@ -161,7 +161,7 @@ class InterviewAgent:
             question_id=self.thread.question.id if main and self.thread else None,
             at=at,
         )
-        self.transcript.turns.append(candidate)
+        self._append(candidate)
         analysed = text[: self.max_answer_chars]
         self.minutes += 0.5 + len(analysed.split()) / WORDS_PER_MINUTE
         if self.phase == "main":
@@ -189,9 +189,7 @@ class InterviewAgent:
         if self.phase != "main":
             return self._pend(self._reask())  # nothing to skip in the closing segment
         qid = self.thread.question.id if self.thread else None
-        self.transcript.turns.append(
-            Turn(role="candidate", kind="skip", text="/skip", question_id=qid, at=at)
-        )
+        self._append(Turn(role="candidate", kind="skip", text="/skip", question_id=qid, at=at))
         return self._pend(self._move_on(lead="No problem, let's move on."))
 
     def repeat_question(self) -> Decision | None:
@@ -241,8 +239,17 @@ class InterviewAgent:
             notes=[*decision.notes, *notes],
             at=at,
         )
-        self.transcript.turns.append(turn)
+        self._append(turn)
         return turn
+
+    def _append(self, turn: Turn) -> None:
+        turn.seq = len(self.transcript.turns)
+        self.transcript.turns.append(turn)
+
+    @property
+    def last_seq(self) -> int:
+        """The position of the newest turn (-1 before the start)."""
+        return len(self.transcript.turns) - 1
 
     # -- decisions ---------------------------------------------------------------------------
     def _after_answer(self, answer: str, notes: list[str]) -> Decision:
@@ -349,6 +356,23 @@ class InterviewAgent:
         self.thread = _Thread(question=q)
         self.minutes += 0.5
         return self._say("question", q.text, q.id, None, lead=lead)
+
+    def _opening(self) -> str:
+        """The persona's own opening, unless a drill or a time box makes its promises untrue."""
+        if self.plan.mode == "drill":
+            return (
+                "Here is one question to drill. Answer as you would in an interview; I'll "
+                "follow up once, then show you how the answer reads."
+            )
+        if self.plan.time_box_minutes is None:
+            return self.persona.opening
+        count = len(self.questions)
+        questions = "one question" if count == 1 else f"up to {count} questions"
+        return (
+            f"Hi, thanks for making the time today. We have about {self.persona.duration_minutes}"
+            f" minutes: {questions}, with follow-ups, and a few minutes at the end for your "
+            "questions. Real examples work best; take a moment before you start if you need it."
+        )
 
     def _reask(self) -> Decision:
         again = self._last_interviewer_text()
@@ -465,7 +489,7 @@ def replay(agent: InterviewAgent, turns: Iterable[Turn]) -> Decision | None:
             agent.record(pending, turn.text, notes=_added_notes(pending, turn), at=turn.at)
             pending = None
         else:
-            agent.transcript.turns.append(turn)  # a re-ask or a repeat: no state to change
+            agent._append(turn)  # a re-ask or a repeat: no state to change
     return pending
 
 

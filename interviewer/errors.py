@@ -42,3 +42,14 @@ class StorageError(InterviewerError):
 
 class SessionConflict(StorageError):
     """Another process added turns to this session first; reload it and try again."""
+
+
+class SessionMoved(SessionConflict):
+    """The interview went on elsewhere (another window) since the caller last saw it.
+
+    ``question`` is what the interviewer asks now; the caller's input was not recorded.
+    """
+
+    def __init__(self, message: str, question: str = "") -> None:
+        super().__init__(message)
+        self.question = question

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .agent import Decision, InterviewAgent, replay
-from .errors import NotFoundError, SessionConflict
+from .errors import NotFoundError, SessionConflict, SessionMoved
 from .models import Plan, Turn
 from .storage import SessionRepository
 from .storage.repository import now
@@ -81,11 +81,14 @@ class LiveSessions:
         owner: str | None,
         action: Callable[[InterviewAgent], Decision | None],
         on_chunk: Chunk | None,
+        after: int | None = None,
     ) -> list[Turn]:
         """Apply an agent action to a session and store what it produced.
 
         The candidate's turn is committed before the reply is worded; the reply is committed
-        before it is returned. [] when the session is finished.
+        before it is returned. [] when the session is finished. ``after`` is the position of
+        the last turn the caller has seen: if the session has moved on since (another window,
+        another process), SessionMoved is raised and nothing is recorded.
         """
         for attempt in range(3):
             try:
@@ -96,7 +99,11 @@ class LiveSessions:
                 with live.lock:
                     if self._live.get(session_id) is not live:
                         continue  # evicted while we waited: take the fresh one
+                    if after is not None and live.agent.last_seq != after:
+                        raise _moved(live.agent)
                     return self._act(session_id, live, action, on_chunk)
+            except SessionMoved:
+                raise
             except SessionConflict:
                 self.forget(session_id)  # another process moved on: rebuild from the log
                 if attempt == 2:
@@ -172,3 +179,13 @@ class LiveSessions:
             while len(self._live) > self._max_live:
                 self._live.popitem(last=False)
             return live
+
+
+def _moved(agent: InterviewAgent) -> SessionMoved:
+    last = next((t for t in reversed(agent.transcript.turns) if t.role == "interviewer"), None)
+    question = last.text.split("\n\n")[-1] if last else ""
+    return SessionMoved(
+        "This interview went on in another window; your last input was not recorded. "
+        f"The interviewer now asks: {question}",
+        question,
+    )

@@ -220,6 +220,9 @@ class Turn(BaseModel):
         description="Machine notes, e.g. 'reask', 'truncated', 'steering_ignored', 'end'.",
     )
     at: datetime | None = Field(default=None, description="When the turn was stored (UTC).")
+    seq: int | None = Field(
+        default=None, description="0-based position in the transcript (set when recorded)."
+    )
 
 
 class PlannedQuestion(BaseModel):

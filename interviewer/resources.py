@@ -12,6 +12,7 @@ from .analysis import Reader
 from .auth import Logins, parse_credentials, server_secret
 from .bank import Bank, load_bank
 from .config import Settings
+from .errors import StoreError
 from .providers import Provider, get_provider
 from .storage import SessionRepository, open_engine
 
@@ -113,7 +114,13 @@ class Resources:
                 from .store import QuestionStore  # chromadb takes ~2 s to import
 
                 path = self.settings.resolved_store_path()
-                path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    path.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreError(
+                        f"cannot use {path} for the question store: {exc.strerror or exc} "
+                        "(is INTERVIEWER_HOME a file, or not writable?)"
+                    ) from exc
                 minilm = self.minilm if self.settings.embedder == "minilm" else None
                 with FileLock(str(path) + ".lock", timeout=600):
                     store = QuestionStore(path, self.settings.embedder, minilm)

@@ -15,6 +15,7 @@ session are serialised by a per-session lock; different sessions run in parallel
 from __future__ import annotations
 
 import base64
+import re
 import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeVar
@@ -23,7 +24,7 @@ from .adhoc import FollowUpDecision, decide_once, persona_for, question_for
 from .agent import Decision, InterviewAgent
 from .config import Settings
 from .drills import drill_plan, question_for_topic, random_question
-from .errors import InputError
+from .errors import InputError, NotFoundError
 from .live import Chunk, LiveSessions
 from .models import (
     Dimension,
@@ -42,6 +43,7 @@ from .resources import Resources
 from .scoring.judge import judge_transcript
 from .scoring.scorecard import Scorecard
 from .storage.repository import now
+from .transcripts import import_plan
 from .wording import word
 
 if TYPE_CHECKING:
@@ -125,6 +127,7 @@ class InterviewService(Resources):
         self, plan: Plan, owner: str | None = None, on_chunk: Chunk | None = None
     ) -> tuple[str, list[Turn]]:
         """Store a new session for a ready plan and ask its first question."""
+        _ = self.provider  # an unknown or broken provider fails here, before anything is stored
         session_id = new_session_id()
         owner = owner or self.settings.owner
         self.repository.create(session_id, owner, plan)
@@ -132,17 +135,27 @@ class InterviewService(Resources):
         return session_id, turns
 
     def reply(
-        self, session_id: str, text: str, owner: str | None = None, on_chunk: Chunk | None = None
+        self,
+        session_id: str,
+        text: str,
+        owner: str | None = None,
+        on_chunk: Chunk | None = None,
+        after: int | None = None,
     ) -> list[Turn]:
         """The candidate's message; returns the interviewer's next turns ([] once finished).
 
         The answer is committed to the database before the reply is worded and returned.
+        ``after``: the ``seq`` of the last turn the front end showed; if the interview has moved
+        on since (another window), SessionMoved is raised and the answer is not recorded.
         """
-        return self.live.run(session_id, owner, lambda a: a.reply(text, at=now()), on_chunk)
+        action = lambda a: a.reply(text, at=now())  # noqa: E731
+        return self.live.run(session_id, owner, action, on_chunk, after)
 
-    def skip(self, session_id: str, owner: str | None = None) -> list[Turn]:
+    def skip(
+        self, session_id: str, owner: str | None = None, after: int | None = None
+    ) -> list[Turn]:
         """Move to the next question; the skip is recorded in the transcript."""
-        return self.live.run(session_id, owner, lambda a: a.skip(at=now()), None)
+        return self.live.run(session_id, owner, lambda a: a.skip(at=now()), None, after)
 
     def repeat_question(self, session_id: str, owner: str | None = None) -> list[Turn]:
         """Say the current question again."""
@@ -242,29 +255,30 @@ class InterviewService(Resources):
                 return [turn]
         return []
 
-    def import_transcript(self, transcript: Transcript, owner: str | None = None) -> str:
-        """Store a transcript from a file (an earlier version's JSON) as a finished session."""
-        session_id = new_session_id()
-        asked = [t for t in transcript.turns if t.role == "interviewer" and t.kind == "question"]
-        planned: list[PlannedQuestion] = []
-        for t in asked:
-            q = self.bank.questions.get(t.question_id or "")
-            if q is not None and all(p.id != q.id for p in planned):
-                planned.append(PlannedQuestion(id=q.id, text=q.text, topics=q.topics, why="import"))
-        plan = Plan(
-            persona=self.bank.persona(transcript.persona).id,
-            role=transcript.role,
-            level=transcript.level,
-            questions=planned,
-        )
-        self.repository.create(session_id, owner or self.settings.owner, plan)
-        self.repository.append(
-            session_id,
-            0,
-            transcript.turns,
-            status="finished",
-            ended_by=transcript.ended_by or "candidate",
-        )
+    def import_transcript(
+        self, transcript: Transcript, owner: str | None = None, card: Scorecard | None = None
+    ) -> str:
+        """Store a transcript from a file as a finished session (its scorecard too, if given).
+
+        The session keeps the file's id when it has one that is free; a file already imported
+        is refused with the id it was stored under.
+        """
+        owner = owner or self.settings.owner
+        keep = transcript.id and re.fullmatch(r"[A-Za-z0-9_-]{6,64}", transcript.id)
+        session_id = transcript.id if keep and transcript.id else new_session_id()
+        try:
+            self.repository.info(session_id)
+        except NotFoundError:
+            pass
+        else:
+            raise InputError(f"this transcript is already stored as session {session_id}")
+        started = next((t.at for t in transcript.turns if t.at is not None), None)
+        self.repository.create(session_id, owner, import_plan(self.bank, transcript), at=started)
+        turns = [t.model_copy(update={"seq": i}) for i, t in enumerate(transcript.turns)]
+        ended_by = transcript.ended_by or "candidate"
+        self.repository.append(session_id, 0, turns, status="finished", ended_by=ended_by)
+        if card is not None:
+            self.repository.save_scorecard(session_id, card)
         return session_id
 
     # -- one-shot flows -------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .errors import NotFoundError
+from .errors import NotFoundError, SessionMoved
 from .models import Level, Turn
 
 if TYPE_CHECKING:
@@ -97,17 +97,33 @@ def _prompt_reader() -> Reader:
     def _send(event) -> None:  # type: ignore[no-untyped-def]
         event.current_buffer.validate_and_handle()
 
+    draft = Draft()
+
+    @bindings.add("c-c")
+    def _pause(event) -> None:  # type: ignore[no-untyped-def]
+        draft.text = event.current_buffer.text  # shown again after the pause, never lost
+        event.app.exit(exception=KeyboardInterrupt())
+
     session: PromptSession[str] = PromptSession(
         multiline=True, key_bindings=bindings, prompt_continuation="  "
     )
 
     def read() -> str | None:
+        draft.text = ""
         try:
             return session.prompt("> ").rstrip()
         except EOFError:  # Ctrl-D on an empty prompt
             return None
 
+    read.draft = draft  # type: ignore[attr-defined]
     return read
+
+
+class Draft:
+    """What was typed but not sent when the candidate pressed Ctrl-C."""
+
+    def __init__(self) -> None:
+        self.text = ""
 
 
 def _sends(text: str, cursor: int, more_keys: bool) -> bool:
@@ -176,13 +192,15 @@ def chat(
         name = ws.bank.persona(info.persona).name
         print(f"\nResuming your {name} interview (session {session_id}). {send_help}")
         print(COMMANDS_HELP)
-        _show(ws.pending_turns(session_id))
+        first = ws.pending_turns(session_id)
+        _show(first)
     else:
         session_id, first = ws.start(persona, role, level, jd, resume, time_box, progress=True)
         name = ws.bank.persona(ws.info(session_id).persona).name
         print(f"\n{name} interview (session {session_id}). {send_help}")
         print(COMMANDS_HELP)
         _show(first)
+    seen = _last_seq(first, None)  # the last turn shown: answers apply to it, or are refused
     ended_early = False
     try:
         while ws.info(session_id).status != "finished":
@@ -197,14 +215,26 @@ def chat(
             if command is not None and command not in KNOWN_COMMANDS:
                 print(f"Unknown command {command!r}. {COMMANDS_HELP}")
                 continue
-            if command == "/repeat":
-                _show(ws.repeat_question(session_id))
+            try:
+                if command == "/repeat":
+                    turns = ws.repeat_question(session_id)
+                else:
+                    turns = ws.reply(session_id, command or answer, after=seen)
+            except SessionMoved as moved:
+                print(f"\n{moved}\n")
+                if command is None:
+                    print(f"(What you wrote, not recorded:)\n{answer}\n")
+                seen = _last_seq(ws.pending_turns(session_id), seen)
                 continue
-            _show(ws.reply(session_id, command or answer))
+            _show(turns)
+            seen = _last_seq(turns, seen)
     except KeyboardInterrupt:
-        # A pause, not an end: everything answered is stored and the session stays open.
+        # A pause, not an end: everything sent is stored and the session stays open.
+        draft = getattr(getattr(read, "draft", None), "text", "")
+        if draft.strip():
+            print(f"\n(Your unsent answer, shown so you can copy it:)\n{draft}")
         print(
-            f"\n(Interview paused; every answer so far is saved.) Continue with:\n"
+            f"\n(Interview paused; every answer you sent is saved.) Continue with:\n"
             f"  interviewer chat --resume {session_id}"
         )
         return 130
@@ -217,6 +247,10 @@ def chat(
         f"interviewer transcripts show {session_id}"
     )
     return 0
+
+
+def _last_seq(turns: list[Turn], default: int | None) -> int | None:
+    return turns[-1].seq if turns and turns[-1].seq is not None else default
 
 
 def _farewell(ws: InterviewService, session_id: str) -> list[Turn]:
@@ -262,7 +296,8 @@ def drill(
         print("No answer given; nothing to score.")
         return 0
     review = card.answers[0]
-    print(f"\nScore: {review.overall:.1f} / 5")
+    rubric = f"{card.overall:.1f} / 5" if card.overall is not None else "not enough evidence"
+    print(f"\nScore: {review.overall:.1f} / 5 for this answer's depth (rubric score: {rubric})")
     print("  " + ", ".join(f"{d} {v}" for d, v in review.dimensions.items()))
     print(f"\n{review.feedback}")
     for line in review.stronger_answer:

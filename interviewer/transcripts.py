@@ -13,8 +13,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .bank import Bank
 from .errors import InputError
-from .models import TRANSCRIPT_SCHEMA_VERSION, Transcript
+from .markdown import escape, fenced
+from .models import TRANSCRIPT_SCHEMA_VERSION, Plan, PlannedQuestion, Transcript
 from .scoring.scorecard import Scorecard
 
 _PRINT_ONLY = ("scorecard",)  # keys of the printed format that are not transcript fields
@@ -33,6 +35,8 @@ def parse_transcript(raw: str, source: str = "transcript") -> Transcript:
     """A transcript from JSON text: this version's, or version 1 (files saved by `chat` 0.1)."""
     if not raw.strip():
         raise InputError(f"{source}: the file is empty; expected a transcript in JSON")
+    if "\x00" in raw[:4096]:
+        raise InputError(f"{source}: this is a binary file, not a transcript in JSON")
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -71,6 +75,31 @@ def describe(exc: ValidationError, data: Any) -> str:
     return f"field {where or '(top level)'}: {message}{more}"
 
 
+def import_plan(bank: Bank, transcript: Transcript) -> Plan:
+    """The plan of an imported transcript: the bank questions it asked, in order."""
+    planned: list[PlannedQuestion] = []
+    for t in transcript.turns:
+        q = bank.questions.get(t.question_id or "") if t.role == "interviewer" else None
+        if q is not None and t.kind == "question" and all(p.id != q.id for p in planned):
+            planned.append(PlannedQuestion(id=q.id, text=q.text, topics=q.topics, why="import"))
+    return Plan(
+        persona=bank.persona(transcript.persona).id,
+        role=transcript.role,
+        level=transcript.level,
+        questions=planned,
+    )
+
+
+def read_scorecard(path: str | Path) -> Scorecard | None:
+    """The scorecard printed with a transcript (`simulate --json`, `export`), if it has one."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8", errors="replace"))
+        raw = data.get("scorecard") if isinstance(data, dict) else None
+        return Scorecard.model_validate(raw) if raw is not None else None
+    except (OSError, ValueError):
+        return None
+
+
 def transcript_json(transcript: Transcript, card: Scorecard | None = None) -> dict[str, Any]:
     """The `simulate --json` shape: the transcript's fields, then the scorecard if any."""
     out: dict[str, Any] = transcript.model_dump(mode="json")
@@ -92,10 +121,21 @@ def transcript_markdown(transcript: Transcript, card: Scorecard | None = None) -
     for i, t in enumerate(transcript.turns):
         who = "Interviewer" if t.role == "interviewer" else "Candidate"
         label = f"{who} ({t.kind})" if t.kind not in ("answer", "question") else who
-        text = t.text.replace("<", "&lt;").replace(">", "&gt;")
+        # The candidate's words exactly as written (code included), inert in any renderer;
+        # the interviewer's turns quote them, so they are escaped too.
+        text = fenced(t.text) if t.role == "candidate" else _interviewer_md(t.text)
         lines += [f"**[{i}] {label}:**", "", text, ""]
     if transcript.ended_by:
         lines += [f"_Ended by: {transcript.ended_by}_", ""]
     if card is not None:
         lines += ["---", "", card.to_markdown()]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _interviewer_md(text: str) -> str:
+    """Escaped, keeping the interviewer's paragraphs and bulleted lists."""
+    out = []
+    for line in text.split("\n"):
+        bullet = line.startswith("- ")
+        out.append(("- " + escape(line[2:])) if bullet else escape(line))
+    return "  \n".join(out)

@@ -173,3 +173,52 @@ def test_first_run_notice_appears_only_when_the_store_is_built(tmp_path):
 
     assert "Building the question store" in chat()
     assert "Building the question store" not in chat()
+
+
+def test_markdown_keeps_code_and_html_literal_and_inert(capsys, tmp_path):
+    code = "```cpp\nif (a < b && c > d) { return std::vector<int>{}; }\n```"
+    answer = f'I fixed the comparator. <img src="http://x/y.png"> ![t](http://x/i.png)\n{code}'
+    data = simulate(capsys, tmp_path, [answer])
+    code_, md, _ = run(capsys, "transcripts", "show", data["id"])
+    assert code_ == 0
+    assert "````text\n" + answer + "\n````" in md  # verbatim, inside a longer fence
+    from interviewer.markdown import code_span, escape
+
+    assert escape("<b>x</b> ![i](u)") == "\\<b\\>x\\</b\\> \\!\\[i\\]\\(u\\)"
+    assert code_span("a | `b`", in_table=True) == "`` a \\| `b` ``"
+
+
+def test_import_keeps_id_start_and_scorecard_and_refuses_a_second_import(capsys, tmp_path):
+    printed = simulate(capsys, tmp_path, [ANSWER, "No questions."])
+    exported = tmp_path / "exported.json"
+    exported.write_text(json.dumps(printed))
+    code, _, err = run(capsys, "transcripts", "import", str(exported))
+    assert code == 2 and f"already stored as session {printed['id']}" in err
+    other = dict(printed, id="imported-session-1")
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(other))
+    code, data, _ = run(capsys, "transcripts", "import", str(path), "--json")
+    assert code == 0 and data["session_id"] == "imported-session-1"
+    code, shown, _ = run(capsys, "transcripts", "show", "imported-session-1", "--json")
+    assert shown["scorecard"] == printed["scorecard"]
+    code, rows, _ = run(capsys, "transcripts", "--json")
+    row = next(r for r in rows if r["session_id"] == "imported-session-1")
+    assert row["started"] == printed["turns"][0]["at"][:19] + "+00:00"
+
+
+def test_bad_settings_and_a_failed_start_are_one_line_and_store_nothing(
+    capsys, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("INTERVIEWER_MAX_ANSWER_CHARS", "abc")
+    code, _, err = run(capsys, "personas")
+    assert code == 2 and err.startswith("error: INTERVIEWER_MAX_ANSWER_CHARS:")
+    assert "http" not in err
+    monkeypatch.delenv("INTERVIEWER_MAX_ANSWER_CHARS")
+    monkeypatch.setenv("INTERVIEWER_PROVIDER", "banana")
+    answers = tmp_path / "a.jsonl"
+    answers.write_text(json.dumps({"answer": ANSWER}) + "\n")
+    code, _, err = run(capsys, "simulate", "--persona", "behavioural", "--answers", str(answers))
+    assert code == 2 and "unknown provider 'banana'" in err
+    monkeypatch.delenv("INTERVIEWER_PROVIDER")
+    code, rows, _ = run(capsys, "transcripts", "--json")
+    assert rows == []

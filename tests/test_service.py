@@ -11,7 +11,13 @@ import pytest
 import sqlalchemy as sa
 
 from interviewer.config import Settings
-from interviewer.errors import InputError, NotFoundError, ProviderError, StorageError
+from interviewer.errors import (
+    InputError,
+    NotFoundError,
+    ProviderError,
+    SessionMoved,
+    StorageError,
+)
 from interviewer.providers import ScriptedProvider
 from interviewer.service import InterviewService
 
@@ -128,10 +134,14 @@ def test_the_answer_is_stored_before_the_reply_and_a_crash_in_wording_loses_noth
 
 def test_two_writers_on_one_session_never_lose_a_turn(tmp_path):
     a, b = _service(tmp_path / "home"), _service(tmp_path / "home")
-    session_id, _ = a.start("complex-problem")
-    b.pending_turns(session_id)  # both processes now hold the session in memory
-    a.reply(session_id, SHALLOW)
-    b.reply(session_id, DEEP)  # b's copy is stale: it reloads and applies on top
+    session_id, first = a.start("complex-problem")
+    seen = b.pending_turns(session_id)[-1].seq  # both processes now hold the session
+    follow_up = a.reply(session_id, SHALLOW, after=first[-1].seq)[0]
+    with pytest.raises(SessionMoved) as moved:  # b answers a question that is no longer asked
+        b.reply(session_id, DEEP, after=seen)
+    assert follow_up.text.split("\n\n")[-1] in str(moved.value)
+    assert len(a.get(session_id).turns) == 3  # nothing of b's was recorded
+    b.reply(session_id, DEEP, after=follow_up.seq)  # b saw the new question: accepted
     turns = a.get(session_id).turns
     answers = [t.text for t in turns if t.role == "candidate"]
     assert answers == [SHALLOW, DEEP]

@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _one_blas_thread()
         from ..service import InterviewService
 
-        return int(args.func(InterviewService(), args) or 0)
+        return int(args.func(InterviewService(_settings()), args) or 0)
     except BAD_INPUT as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -161,6 +161,20 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
         if i + 1 < len(args_list) and not os.path.exists(args_list[i + 1]):
             args_list[i] = "--resume-session"
     return parser.parse_args(args_list)
+
+
+def _settings() -> Any:
+    """The settings from the environment; a bad value is an InputError naming the variable."""
+    from pydantic import ValidationError
+
+    from ..config import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        e = exc.errors(include_url=False)[0]
+        name = "INTERVIEWER_" + str(e["loc"][0]).upper() if e["loc"] else "INTERVIEWER_*"
+        raise InputError(f"{name}: {e['msg']} (got {e.get('input')!r})") from None
 
 
 def _one_blas_thread() -> None:

@@ -58,17 +58,40 @@ def read_jsonl(path: str) -> list[tuple[int, Any | None, str | None]]:
     return out
 
 
+MAX_REPORTED = 10  # bad lines listed one by one; the rest are counted
+
+
 def read_answers(path: str) -> list[str]:
-    """The answers of a `simulate` file (lines of {"answer": "..."}); every bad line reported."""
+    """The answers of a `simulate` file (lines of {"answer": "..."}); bad lines reported.
+
+    Blank lines are skipped. A whole JSON document (not one object per line) gets a hint.
+    """
+    rows = read_jsonl(path)
+    if len(rows) > 1 and any(error for _, _, error in rows):
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+        try:
+            json.loads(text)  # several lines that only parse together: a pretty-printed file
+        except json.JSONDecodeError:
+            pass
+        else:
+            raise InputError(
+                f"{path} is one JSON document over several lines; simulate reads JSONL: one "
+                '{"answer": "..."} object per line'
+            )
     answers: list[str] = []
     problems: list[str] = []
-    for number, obj, error in read_jsonl(path):
+    for number, obj, error in rows:
+        if error and error.endswith(": empty line"):
+            continue  # a blank line between answers is harmless
         if error:
             problems.append(error)
         elif not isinstance(obj, dict) or not isinstance(obj.get("answer"), str):
             problems.append(f'line {number}: expected {{"answer": "..."}}')
         else:
             answers.append(obj["answer"])
-    if problems:  # report every bad line at once, and run nothing on a half-read file
-        raise InputError(f"{path}: {len(problems)} bad line(s):\n  " + "\n  ".join(problems))
+    if problems:  # report the bad lines at once, and run nothing on a half-read file
+        shown = problems[:MAX_REPORTED]
+        more = len(problems) - len(shown)
+        tail = f"\n  ... and {more} more" if more else ""
+        raise InputError(f"{path}: {len(problems)} bad line(s):\n  " + "\n  ".join(shown) + tail)
     return answers

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..service import InterviewService
 from ..transcripts import (
+    read_scorecard,
     read_transcript_file,
     transcript_json,
     transcript_markdown,
@@ -142,7 +143,7 @@ def _export(ws: InterviewService, args: argparse.Namespace) -> int:
 
 def _import(ws: InterviewService, args: argparse.Namespace) -> int:
     transcript = read_transcript_file(args.file)
-    session_id = ws.import_transcript(transcript)
+    session_id = ws.import_transcript(transcript, card=read_scorecard(args.file))
     if args.json:
         emit({"session_id": session_id})
     else:

@@ -56,6 +56,12 @@ def _score_row(
     item_id = obj.get("id")
     question, answer = obj.get("question"), obj.get("answer")
     for field, value in (("question", question), ("answer", answer)):
+        if field not in obj:
+            return {
+                "id": item_id,
+                "line": number,
+                "error": f"line {number}: field {field!r} is missing",
+            }
         if not isinstance(value, str):
             return {
                 "id": item_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from ..markdown import code_span, escape
 from ..models import Dimension
 
 
@@ -74,7 +75,11 @@ class Scorecard(BaseModel):
         ]
         for c in self.criteria:
             score = "insufficient evidence" if c.insufficient_evidence else f"{c.score:.1f}"
-            quote = f'turn {c.evidence[0].turn}: "{_md(c.evidence[0].quote)}"' if c.evidence else ""
+            quote = (
+                f"turn {c.evidence[0].turn}: {code_span(c.evidence[0].quote, in_table=True)}"
+                if c.evidence
+                else ""
+            )
             lines.append(f"| {_md(c.name)} | {c.weight:.2f} | {score} | {quote} |")
         for title, items in (("Strengths", self.strengths), ("Gaps", self.gaps)):
             lines += ["", f"## {title}", ""] + ([f"- {_md(i)}" for i in items] or ["- none noted"])
@@ -93,5 +98,5 @@ class Scorecard(BaseModel):
 
 
 def _md(text: str) -> str:
-    """Escape what would break a Markdown table or inject HTML."""
-    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+    """Literal text in Markdown (and in a table cell): no HTML, links or images can form."""
+    return escape(text)

@@ -35,7 +35,14 @@ def open_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         database = engine.url.database
         if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"cannot use {folder} for the database: {exc.strerror or exc} "
+                    "(is INTERVIEWER_HOME a file, or not writable?)"
+                ) from exc
         _configure_sqlite(engine)
     try:
         _migrate(engine)

@@ -100,7 +100,9 @@ class SessionRepository:
             if exact is not None and (owner is None or exact.owner == owner):
                 return str(exact.id)
             if len(key) < MIN_PREFIX:
-                raise NotFoundError(f"no session {key!r}")
+                raise NotFoundError(
+                    f"no session {key!r} (give the full id, or at least {MIN_PREFIX} characters)"
+                )
             pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             rows = c.execute(query.where(sessions.c.id.like(pattern, escape="\\")).limit(3)).all()
         rows = [r for r in rows if owner is None or r.owner == owner]
@@ -172,6 +174,7 @@ class SessionRepository:
                         target=row["target"],
                         notes=list(row["notes"] or []),
                         at=utc(row["created_at"]),
+                        seq=row["seq"],
                     )
                 )
             except ValidationError as exc:
