@@ -20,11 +20,26 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from .analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, Reader, analyse_answer
-from .analysis.text import clean_text
+from .analysis.text import clean_text, split_sentences
 from .bank import Bank
 from .errors import InterviewerError
+from .listening import (
+    MAX_CLARIFICATIONS,
+    after_not_done,
+    answer_clarification,
+    empty_offer,
+    is_clarifying,
+    not_done,
+)
 from .models import DIMENSIONS, Dimension, Persona, Plan, Question, Transcript, Turn, TurnKind
-from .probes import SHOWN_FOR_PROBING, SKETCH_NUDGES, follow_up_text, probe_target, stable_index
+from .probes import (
+    SHOWN_FOR_PROBING,
+    SKETCH_NUDGES,
+    follow_up_text,
+    probe_target,
+    short_quote,
+    stable_index,
+)
 
 WORDS_PER_MINUTE = 130  # speaking pace used to turn answers into interview minutes
 CLOSING_RESERVE_MINUTES = 5
@@ -67,6 +82,11 @@ class _Thread:
     nudges: int = 0
     designed: bool = False
     minutes: float = 0.0
+    words: int = 0  # across the thread's on-topic replies: a design may come in short pieces
+    substance: int = 0
+    clarifications: int = 0
+    facts_used: set[int] = field(default_factory=set)
+    not_done: int = 0  # times the candidate said they have not done this
     followups: int = 0  # follow-ups of any kind (probes, nudges, wrenches, redirects)
     shown: set[str] = field(default_factory=set)
     probed: set[str] = field(default_factory=set)
@@ -153,9 +173,10 @@ class InterviewAgent:
         if truncated:
             notes.append("truncated")
         main = self.thread is not None and self.phase == "main"
+        clarify = main and is_clarifying(text)
         candidate = Turn(
             role="candidate",
-            kind="answer",
+            kind="clarify" if clarify else "answer",
             text=text,
             notes=notes,
             question_id=self.thread.question.id if main and self.thread else None,
@@ -164,7 +185,9 @@ class InterviewAgent:
         self._append(candidate)
         analysed = text[: self.max_answer_chars]
         self.minutes += 0.5 + len(analysed.split()) / WORDS_PER_MINUTE
-        if self.phase == "main":
+        if clarify:
+            decision = self._clarify(analysed)
+        elif self.phase == "main":
             decision = self._after_answer(analysed, notes)
             candidate.notes = list(notes)  # what the interviewer concluded about this answer
             decision = decision.model_copy(update={"analysis": self.last_analysis})
@@ -265,6 +288,9 @@ class InterviewAgent:
             topics=q.topics,
             max_chars=self.max_answer_chars,
             reader=self.reader,
+            # Once the candidate is answering this question, a short reply continues it ("It
+            # writes a row to Postgres"): only a first reply is checked for being elsewhere.
+            check_short=thread.words == 0,
         )
         self.last_analysis = analysis
         if analysis.steering:
@@ -292,14 +318,27 @@ class InterviewAgent:
             return self._say("follow_up", self._clarification(q), q.id, None)
         if not analysis.on_topic and not analysis.evasive and not analysis.empty:
             notes.append("off_topic")  # the scorecard honours what the interviewer saw
+        # A design is hypothetical anyway: "not sure" there gets a smaller first step (below).
+        if q.kind != "design" and not_done(
+            answer, analysis.substance_sentences, analysis.word_count
+        ):
+            notes.append("not_done")
+            if thread.not_done < 2:
+                thread.not_done += 1
+                quote = short_quote(split_sentences(answer)[0].text, 10) if answer else None
+                text = after_not_done(thread.not_done, quote)
+                return self._say("follow_up", text, q.id, None, notes=("not_done",))
+            return self._move_on()
         if analysis.evasive or (not analysis.on_topic and not analysis.empty):
             if thread.redirects == 0 and thread.probes < max(1, self.persona.probes_per_question):
                 thread.redirects += 1
                 thread.probes += 1
                 return self._say("follow_up", self._redirect(q, analysis), q.id, None)
             return self._move_on()
-        if analysis.substance_sentences >= 2 and analysis.word_count >= 35:
-            thread.designed = True
+        thread.words += analysis.word_count
+        thread.substance += analysis.substance_sentences
+        if thread.substance >= 3 or (thread.substance >= 2 and thread.words >= 35):
+            thread.designed = True  # however the design was spread over replies
         if q.wrenches and thread.designed and thread.wrenches < self._wrench_budget(q):
             if thread.wrenches == 0 or thread.probes >= self.persona.probes_per_question:
                 return self._wrench(q)
@@ -311,14 +350,32 @@ class InterviewAgent:
                 return self._say("follow_up", text, q.id, "specificity")
             return self._move_on()
         target = probe_target(q.kind, analysis, thread.shown, thread.probed)
+        if thread.not_done and target not in (None, "reasoning", "reflection"):
+            target = None  # no numbers or ownership about something that did not happen
         if target and thread.probes < self.persona.probes_per_question:
             thread.probes += 1
             thread.probed.add(target)
-            text = follow_up_text(q, answer, target, salt=str(thread.probes))
+            own = None if thread.not_done else q  # its probes presume a real example
+            text = follow_up_text(own, answer, target, salt=str(thread.probes))
             return self._say("follow_up", text, q.id, target)
         if q.wrenches and thread.designed and thread.wrenches < self._wrench_budget(q):
             return self._wrench(q)
         return self._move_on()
+
+    def _clarify(self, asked: str) -> Decision:
+        """Answer a clarifying question in persona from the question's facts (not evidence)."""
+        thread = self.thread
+        assert thread is not None
+        q = thread.question
+        thread.minutes += 0.5
+        if thread.clarifications >= MAX_CLARIFICATIONS:
+            text, _ = answer_clarification(q, asked, set(range(100)))
+        else:
+            text, used = answer_clarification(q, asked, thread.facts_used)
+            if used is not None:
+                thread.facts_used.add(used)
+        thread.clarifications += 1
+        return self._say("follow_up", text, q.id, None, notes=("clarification",))
 
     def _wrench(self, q: Question) -> Decision:
         assert self.thread is not None
@@ -378,17 +435,29 @@ class InterviewAgent:
         again = self._last_interviewer_text()
         if self.phase == "main" and self.thread is not None:
             q = self.thread.question
+            if self._empty_streak() >= 1:  # the second empty reply in a row: offer a way out
+                return self._say("question", empty_offer(q.text), q.id, None, notes=("reask",))
             text = f"Take your time; there's no rush. When you're ready: {again or q.text}"
             return self._say("question", text, q.id, None, notes=("reask",))
         text = "Take your time. " + (again or "Anything you'd like to add?")
         return self._say("closing", text, None, None, notes=("reask",))
 
     def _clarification(self, q: Question) -> str:
-        return (
-            "Good questions. Make the assumptions you think are reasonable and state them: say a "
-            "product with a few million users, traffic growing about tenfold over two years, one "
-            "region to start. What would you build first, and why?"
-        )
+        assert self.thread is not None
+        asked = self.transcript.turns[-1].text if self.transcript.turns else ""
+        text, used = answer_clarification(q, asked, self.thread.facts_used)
+        if used is not None:
+            self.thread.facts_used.add(used)
+        return text
+
+    def _empty_streak(self) -> int:
+        """Re-asks in a row at the end of the transcript (empty replies are not recorded)."""
+        streak = 0
+        for turn in reversed(self.transcript.turns):
+            if turn.role != "interviewer" or "reask" not in turn.notes:
+                break
+            streak += 1
+        return streak
 
     def _redirect(self, q: Question, analysis: AnswerAnalysis) -> str:
         if analysis.evasive:

@@ -84,6 +84,10 @@ class Question(_Strict):
     personas: list[str] = Field(
         default_factory=list, description="Filled in by the bank from the personas' kinds."
     )
+    assumptions: list[str] = Field(
+        default_factory=list,
+        description="Facts the interviewer gives when the candidate asks a clarifying question.",
+    )
 
     _check_id = field_validator("id")(_check_slug)
 
@@ -196,7 +200,7 @@ class Rubric(_Strict):
         return self
 
 
-TurnKind = Literal["question", "follow_up", "wrench", "closing", "answer", "skip"]
+TurnKind = Literal["question", "follow_up", "wrench", "closing", "answer", "skip", "clarify"]
 # 1: before ids and timestamps (files saved by `chat` until 0.1)
 TRANSCRIPT_SCHEMA_VERSION: Final = 2
 
@@ -204,7 +208,8 @@ TRANSCRIPT_SCHEMA_VERSION: Final = 2
 class Turn(BaseModel):
     """One message in an interview. Interviewer turns carry the question and probe target.
 
-    Candidate turns are ``answer`` (what they said) or ``skip`` (they asked to move on).
+    Candidate turns are ``answer`` (what they said), ``clarify`` (a clarifying question: not
+    an answer, never evidence) or ``skip`` (they asked to move on).
     Unknown fields are an error: stored data is never silently dropped.
     """
 

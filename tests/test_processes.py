@@ -70,7 +70,8 @@ def test_eight_simulations_at_once_on_a_fresh_home_match_one_run_alone(tmp_path:
     listed = _cli(["transcripts", "--json"], home).communicate(timeout=120)[0]
     rows = json.loads(listed)
     assert {r["session_id"] for r in rows} == ids
-    assert all(r["finished"] and r["answers"] == 5 for r in rows)
+    answered = sum(1 for t in expected["turns"] if t["kind"] == "answer")
+    assert answered >= 3 and all(r["finished"] and r["answers"] == answered for r in rows)
 
 
 def test_processes_that_build_a_fresh_store_together_embed_the_bank_once(tmp_path: Path) -> None:

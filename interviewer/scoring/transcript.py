@@ -47,6 +47,7 @@ class _ScoredThread:
     after_wrench: list[tuple[int, str, AnswerAnalysis]] = field(default_factory=list)
     probed: set[str] = field(default_factory=set)
     wrenched: bool = False
+    clarifications: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _threads(
@@ -83,6 +84,11 @@ def _threads(
         if current is None:
             if threads or last_kind == "closing":
                 closing.append((i, turn.text))
+            continue
+        if turn.kind == "skip":
+            continue  # "/skip" is a request, not an answer
+        if turn.kind == "clarify":
+            current.clarifications.append((i, turn.text))  # credit for asking, never evidence
             continue
         context = (
             current.question
@@ -184,7 +190,8 @@ def _score_criterion(
             for t in designs:
                 chances += 1
                 asked = 0
-                for turn, text, _ in t.answers[:2]:  # before and right after the first design
+                early = [(turn, text) for turn, text, _ in t.answers[:2]]
+                for turn, text in t.clarifications + early:  # asked, then the first design
                     for sentence in split_sentences(text):
                         if _CLARIFYING.search(sentence.text):
                             asked += 1

@@ -1,0 +1,106 @@
+"""The interviewer listens: clarifying questions, "I haven't done that", empty replies, designs
+given in pieces. Through the service, as a front end drives it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from interviewer.config import Settings
+from interviewer.models import Plan, PlannedQuestion
+from interviewer.service import InterviewService
+
+NUMBERS = re.compile(r"\bhow (?:many|much|long|fast|big)\b|\bnumbers?\b|\bmeasure", re.I)
+
+
+@pytest.fixture
+def service(tmp_path) -> InterviewService:
+    return InterviewService(Settings(home=tmp_path / "home"))
+
+
+def one_question(service: InterviewService, question_id: str, persona: str) -> str:
+    q = service.bank.question(question_id)
+    plan = Plan(
+        persona=persona,
+        questions=[PlannedQuestion(id=q.id, text=q.text, topics=q.topics, why="test")],
+    )
+    session_id, _ = service.start_plan(plan)
+    return session_id
+
+
+def first_question_of(service: InterviewService, kind: str) -> tuple[str, str]:
+    q = next(q for q in service.bank.questions.values() if q.kind == kind)
+    return q.id, q.personas[0]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I haven't run websockets in production, to be honest.",
+        "Honestly I never used Kubernetes at work, only read about it.",
+        "i dont have experience with this, in my company we not do it",
+        "I'm not familiar with that part, sorry.",
+    ],
+)
+def test_not_done_is_acknowledged_and_turned_into_an_approach_question(service, reply):
+    qid, persona = first_question_of(service, "technical")
+    session_id = one_question(service, qid, persona)
+    turn = service.reply(session_id, reply)[0]
+    assert turn.kind == "follow_up" and turn.target is None
+    assert "approach" in turn.text or "closest" in turn.text
+    assert not NUMBERS.search(turn.text)
+    follow = service.reply(
+        session_id, "I would start by reading the docs and trying it on a side project."
+    )
+    for t in follow:
+        if t.kind == "follow_up":
+            assert t.target in (None, "reasoning", "reflection")
+            assert not NUMBERS.search(t.text.split('"')[-1])
+
+
+@pytest.mark.parametrize("kind", ["behavioural", "technical", "design", "problem", "leadership"])
+def test_clarifying_questions_are_answered_in_every_round_and_never_evidence(service, kind):
+    qid, persona = first_question_of(service, kind)
+    session_id = one_question(service, qid, persona)
+    asked = [
+        "Do you mean at work, or can it be a side project?",
+        "Should I assume a small team?",
+        "Is this for a public API or internal?",
+    ]
+    replies = [service.reply(session_id, a)[0] for a in asked]
+    assert all(r.kind == "follow_up" and "clarification" in r.notes for r in replies)
+    assert len({r.text for r in replies}) == 3  # several questions, several answers
+    turns = service.get(session_id).turns
+    assert [t.kind for t in turns if t.role == "candidate"] == ["clarify"] * 3
+    assert service.info(session_id).answers == 0
+    service.reply(session_id, "At my last job I led the migration of our billing jobs to a queue.")
+    card = service.end(session_id)
+    clarify_turns = {i for i, t in enumerate(turns) if t.kind == "clarify"}
+    for criterion in card.criteria:
+        if criterion.id in ("clarifying", "requirements"):
+            continue  # asking good questions is what that criterion rewards
+        assert not {e.turn for e in criterion.evidence} & clarify_turns
+    for review in card.answers:
+        assert not set(review.turns) & clarify_turns
+
+
+def test_two_empty_replies_get_an_offer_to_rephrase_or_skip(service):
+    session_id, _ = service.start("behavioural")
+    first = service.reply(session_id, "")[0]
+    second = service.reply(session_id, "   ")[0]
+    assert "Take your time" in first.text
+    assert "/skip" in second.text and second.text != first.text
+    assert service.info(session_id).answers == 0
+
+
+def test_a_design_given_in_short_replies_still_gets_a_wrench(service):
+    session_id = one_question(service, "sd-url-shortener", "system-design")
+    pieces = [
+        "An API service that takes the long URL.",
+        "It writes a row to Postgres with a base62 id.",
+        "Redirects are read through a Redis cache.",
+        "A CDN in front for the hot links.",
+    ]
+    kinds = [service.reply(session_id, p)[0].kind for p in pieces]
+    assert "wrench" in kinds
