@@ -21,7 +21,9 @@ from .relevance import judge_relevance
 from .text import Sentence, clean_text, split_sentences, stem, words
 
 DEFAULT_MAX_CHARS = 6000
-CAUSAL_ONLY_MAX = 2  # bare "because" sentences that count; alternatives and trade-offs always do
+DESCRIBED_MIN_WORDS = 15  # a sentence this long that says what its tools do is not a list...
+DESCRIBED_MIN_VERBS = 2  # ...when it has at least this many verbs of what the system does
+CAUSAL_ONLY_MAX = 0  # bare "because" is not reasoning; an alternative, constraint or trade-off is
 HYPOTHETICAL_KINDS = frozenset(
     {"design", "technical", "security", "ml", "walkthrough", "take-home"}
 )
@@ -36,6 +38,19 @@ _EVERYDAY = frozenset(
     for w in "team teams user users customer customers good bad work time fast speed improve "
     "review told hear heard early lead leading manage manager report reports grow growth "
     "feature features design designer priority change people version run push data".split()
+)
+
+
+# Words that carry no checkable content however often they appear ("fast", "career").
+_SOFT_STEMS = (
+    frozenset(
+        stem(w)
+        for w in "fast quick quickly good great best better really very lot lots thing things "
+        "stuff product startup career passion passionate love enjoy important always never "
+        "also just like make made get got way ways kind sort etc things something everything "
+        "team work working project experience skill skills people help helped".split()
+    )
+    | lx.STOPWORDS
 )
 
 
@@ -72,6 +87,11 @@ class AnswerAnalysis(BaseModel):
     buzzword_ratio: float = Field(
         default=0.0, description="Tool names and buzzwords per content word (name-dropping)."
     )
+    content_terms: int = Field(
+        default=0,
+        description="Distinct content words in sentences of substance (not platitudes, lists "
+        "or steering): how much checkable content there is, in any domain.",
+    )
     domain_terms: int = Field(
         default=0,
         description="Subject-matter words in non-platitude sentences (textbook competence).",
@@ -106,9 +126,16 @@ _LIST_SPLIT = re.compile(r",\s*|\s+(?:and|or|&|plus)\s+|\s*/\s*")
 
 
 def _is_tool_list(s: Sentence) -> bool:
-    """A sentence that lists names (tools, vendors, buzzwords) rather than saying what was done."""
+    """A sentence that lists names (tools, vendors, buzzwords) rather than saying what was done.
+
+    A long sentence that names tools while saying what they do ("collect logs from every pod,
+    stream them to Loki, buffer them in Kafka") is content, not a list.
+    """
     tech = [w for w in s.words if w in lx.TECH_TERMS or w in lx.BUZZWORDS]
     content = [w for w in s.words if w not in lx.STOPWORDS]
+    if len(s.words) >= DESCRIBED_MIN_WORDS and len(tech) / max(1, len(content)) < 0.5:
+        if len(lx.FUNCTION_VERBS.findall(s.text)) >= DESCRIBED_MIN_VERBS:
+            return False
     if len(tech) >= 3 and (len(tech) / max(1, len(content)) >= 0.4 or s.text.count(",") >= 3):
         return True
     parts = [p.strip(" .;:()") for p in _LIST_SPLIT.split(s.text)]
@@ -252,6 +279,7 @@ def analyse_answer(
     generic = 0
     substance = 0
     domain_terms = 0
+    content: set[str] = set()
     buzz = len(tool_lists) * 3
     narrative: list[str] = []
     causal_only = 0
@@ -271,6 +299,8 @@ def analyse_answer(
         )
         if not platitude:
             domain_terms += domain
+            if not is_generic:
+                content.update(st for st in stems if len(st) > 2 and st not in _SOFT_STEMS)
         if is_generic:
             generic += 1
         else:
@@ -287,6 +317,8 @@ def analyse_answer(
             tallies["specificity"].add(0.05, text)
         if owned:
             tallies["ownership"].add(0.55 if concrete >= 0.25 or not platitude else 0.3, text)
+        elif not platitude and lx.OWNERSHIP_LOOSE.search(text):
+            tallies["ownership"].add(0.4 if concrete >= 0.25 else 0.3, text)
         elif not platitude and lx.HYPOTHETICAL_OWNERSHIP.search(text):
             tallies["ownership"].add(0.45 if hypothetical else 0.2, text)
         reason = 0.0
@@ -353,6 +385,7 @@ def analyse_answer(
         generic_ratio=round(generic_ratio, 3),
         substance_sentences=substance,
         domain_terms=domain_terms,
+        content_terms=len(content),
         buzzword_ratio=round(buzz / max(1, content_words), 3),
     )
 

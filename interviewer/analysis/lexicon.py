@@ -50,6 +50,7 @@ UNITS = (
     r"endpoints?|apis?|repos?|repositories|modules?|cores?|cpus?|gpus?|threads?|"
     r"connections?|sessions?|devices?|features?|models?|experiments?|candidates?|hires?|"
     r"interviews?|reports?|stories|points|steps?|stages?|times|fold|k/s|m/s|/s|/sec|/day|"
+    r"children|kids|students|members|leaders|juniors|interns|volunteers|colleagues|"
     r"/month|/hour|per\s+\w+|a\s+(?:day|week|month|second|minute|year)"
 )
 NUMBER_WITH_UNIT = _rx(
@@ -61,7 +62,8 @@ NUMBER_WITH_UNIT = _rx(
     r"minute|second|hour|gb|tb|core)\b)"
     r"|(?:\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|"
     r"forty|fifty|hundred|a few|several|dozens of|hundreds of|thousands of|millions of)\s+"
-    r"(?:engineers|people|services|customers|users|teams|weeks|months|days|hours|nodes|"
+    r"(?:[a-z]+\s+)?(?:engineers|people|children|kids|students|members|leaders|juniors|interns|"
+    r"minutes|years|sprints|quarters|developers|colleagues|volunteers|clients||services|customers|users|teams|weeks|months|days|hours|nodes|"
     r"servers|regions|shards|tables|incidents|outages|releases|reports|hires|candidates|"
     r"merchants|tenants|requests|million|thousand)\b)"
 )
@@ -180,6 +182,26 @@ ACTION_VERBS = (
     r"learned|learnt|read|studied|tried|chased|aligned|agreed|built out|kicked off|"
     r"put|kept|reduced|increased|improved|saved|stopped|avoided|prevented|solved|resolved"
 )
+# Verbs saying what a system or a step does: a sentence naming tools *and* these describes a
+# design or a pipeline; one naming tools without them is a list.
+FUNCTION_VERBS = _rx(
+    r"\b(?:collect|stream|stor|cach|buffer|rout|queu|process|handl|pars|validat|transform|"
+    r"aggregat|index|quer|expos|deploy|monitor|alert|retr|schedul|offload|batch|shard|"
+    r"replicat|partition|enrich|filter|serv|balanc|scal|automat|design|buil|implement|migrat|"
+    r"integrat|orchestrat|trigger|sync|publish|subscrib|consum|produc|persist|read|writ|"
+    r"invalidat|expir|evict|compress|encrypt|authenticat|authoriz|log|trac|measur|test|"
+    r"combin|reduc|ensur|detect|recover|fail|throttl|limit)\w*"
+)
+# "I" with any verb of doing ("I sat with him", "I manage 60 kids"), and non-native forms
+# ("I am responsible of", "I was choose"): ownership, weaker than a named decision or action.
+OWNERSHIP_LOOSE = _rx(
+    r"\bI\s+(?:(?:also|then|personally|usually|always|still|really)\s+)?(?!(?:think|believe|feel|"
+    r"guess|hope|would|will|can|could|should|might|may|must|am|was|were|have|had|do|did|"
+    r"don't|didn't|mean|know|like|love|want|wish|see|agree|suppose|assume|heard|not)\b)"
+    r"[a-z]{3,}(?:ed|s)?\b|\bI(?:'m| am| was)\s+(?:responsible|in charge|leading|managing|"
+    r"owning|the (?:lead|owner))\b|\bI\s+was\s+(?:choose|decide|build|make|lead|fix|write|"
+    r"take|manage|organi[sz]e)\b"
+)
 OWNERSHIP = _rx(
     r"\bI\s+(?:(?:then|also|personally|quickly|eventually|finally|first|immediately|actually|"
     r"just|myself|initially|later|ultimately|deliberately|carefully|still)\s+)?"
@@ -258,7 +280,10 @@ OUTCOME = _rx(
     r"\bhas been (?:flat|stable|fine|quiet)\b|\bstill (?:fine|running|stable)\b|\bnone (?:churned|left)\b|"
     r"\bsince then\b|\bno (?:more|further) (?:incidents|pages|outages|complaints|tickets)\b|"
     r"\bzero (?:incidents|downtime|pages|outages|data loss)\b|\bshipped (?:on time|it|the)\b|"
-    r"\blaunched\b|\bdelivered\b|\bsuccessfully\b|\bthe (?:customer|client|team) (?:renewed|"
+    r"\blaunched\b|\bdelivered\b|\bsuccessfully\b|\b(?:went|worked|turned out) (?:really )?well\b|"
+    r"\bbecame (?:a |the |our )?(?:\w+ )?(?:standard|default|norm|practice|template)\b|"
+    r"\b(?:was|got|were) adopted\b|\b(?:is|are) (?:still )?(?:now )?used (?:by|across|in)\b|"
+    r"\bused to take\b|\bno longer\b|\bthe (?:customer|client|team) (?:renewed|"
     r"signed|adopted|stayed)\b|\bpromoted\b|\bhit (?:the|our) (?:target|deadline|slo)\b"
 )
 METRIC_NOUN = _rx(
@@ -277,7 +302,9 @@ DESIGN_MEASURE = _rx(
 
 # --- reflection --------------------------------------------------------------------------------
 REFLECTION = _rx(
-    r"\bin hindsight\b|\blooking back\b|\bin retrospect\b|\blessons?\b|\bI (?:learned|learnt)\b|"
+    r"\bin hindsight\b|\blooking back\b|\bin retrospect\b|\blessons?\b|"
+    r"\bI (?:also |really |quickly )?(?:learned|learnt|learn)\b|\bwhat I learn\b|"
+    r"\bmade me (?:a )?(?:better|more|less)\b|\bI(?:'d| would) now\b|\bI(?:'ll| will) (?:always|never)\b|"
     r"\bwe (?:learned|learnt)\b|\btaught me\b|\bnext time,? (?:I|we)\b|\b(?:I|we) (?:should|could|would) "
     r"have\b|\b(?:I|we)(?:'d| would) (?:do|change|approach) (?:\w+ )?differently\b|"
     r"\bdo (?:it |things |that )?differently\b|\bif I (?:did|were to do|had to do|could do|"

@@ -52,6 +52,8 @@ COMPETENCE_TERMS = 8  # subject-matter words that make an answer competent (text
 # reasoning words that generic answers also use.
 ANCHOR_SHARE = 0.5
 SPECIFIC_COMPETENCE = 0.8
+CONTENT_COMPETENCE = 0.8
+CONTENT_TERMS = 30
 # How much each dimension matters to depth; clarity matters least (short and clear still wins).
 _WEIGHTS = MappingProxyType(
     {
@@ -143,6 +145,9 @@ def features(a: AnswerAnalysis) -> list[float]:
     competence *= max(0.3, 1 - 2.5 * max(0.0, a.buzzword_ratio - 0.08))  # name-dropping
     # Real detail shows competence too, in domains our word lists do not know (React, billing).
     competence = max(competence, SPECIFIC_COMPETENCE * st["specificity"])
+    # So does checkable content in any domain: a textbook answer says many particular things,
+    # a vague one few (about 30 distinct content words is the median of competent real answers).
+    competence = max(competence, CONTENT_COMPETENCE * min(1.0, a.content_terms / CONTENT_TERMS))
     return [
         st["specificity"],
         st["ownership"],
