@@ -39,6 +39,14 @@ def real_rows() -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
+def bank_reader() -> Reader:
+    """A reader that knows the bank's questions, as the product's service builds it."""
+    from interviewer.bank import load_bank
+
+    bank = load_bank(ROOT)
+    return Reader(references=lambda: [q.text for q in bank.questions.values()])
+
+
 def fit(x: np.ndarray, y: np.ndarray, ridge: float = 1.0) -> dict[str, float]:
     xb = np.hstack([x, np.ones((len(x), 1))])
     penalty = ridge * np.eye(xb.shape[1])
@@ -48,7 +56,7 @@ def fit(x: np.ndarray, y: np.ndarray, ridge: float = 1.0) -> dict[str, float]:
 
 
 def report(folds: int = 5) -> dict[str, Any]:
-    reader = Reader()
+    reader = bank_reader()
     real = real_rows()
     real_a = [
         analyse_answer(r["question"], r["answer"], reader=reader, check_short=False) for r in real

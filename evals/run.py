@@ -15,14 +15,32 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from interviewer.analysis import Reader
 from interviewer.scoring.answer import score_answer as _score_answer
 
 DATA = Path(__file__).parent / "data"
 
 
-def score_answer(question: str, answer: str):
-    """Score exactly as `interviewer score-answers` does (bulk mode)."""
-    return _score_answer(question, answer, check_short=False)
+def _reader() -> Reader:
+    from interviewer.bank import load_bank
+
+    bank = load_bank(Path(__file__).resolve().parent.parent)
+    return Reader(references=lambda: [q.text for q in bank.questions.values()])
+
+
+class _Scorer:
+    """Score exactly as `interviewer score-answers` does (bulk mode, one shared reader)."""
+
+    def __init__(self) -> None:
+        self.reader: Reader | None = None
+
+    def __call__(self, question: str, answer: str) -> Any:
+        if self.reader is None:
+            self.reader = _reader()
+        return _score_answer(question, answer, check_short=False, reader=self.reader)
+
+
+score_answer = _Scorer()
 
 
 THRESHOLDS = {"spearman": 0.6, "pair_failures": 1, "false_flag_rate": 0.02, "max_gaming_gain": 0.25}

@@ -32,8 +32,10 @@ class Resources:
         self._store_lock = threading.Lock()
         self._store: QuestionStore | None = None
         self._resources: dict[str, object] = {}
-        self._resources_lock = threading.Lock()
-        self.reader = Reader(lambda: self.minilm)
+        self._resources_lock = threading.RLock()  # one resource may build another
+        self.reader = Reader(
+            lambda: self.minilm, references=lambda: [q.text for q in self.bank.questions.values()]
+        )
 
     def _once(self, key: str, build: Callable[[], T]) -> T:
         """Build a shared resource once, even when the first calls come from many threads."""

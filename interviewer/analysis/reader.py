@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .relevance import Subject, subject_of
 from .text import Stemmer
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 MAX_VECTORS = 20_000  # about 30 MB of float32 vectors
 MAX_SIMILARITIES = 50_000
 MAX_SUBJECTS = 8_192
+NEAR_DUPLICATE = 0.85  # a reference question this close to the asked one is the same question
 
 Pair = tuple[str, str]
 
@@ -44,8 +45,17 @@ class Reader:
     Thread-safe: one Reader may serve every session of a process.
     """
 
-    def __init__(self, embedder: Embedder | Callable[[], Embedder] | None = None) -> None:
+    def __init__(
+        self,
+        embedder: Embedder | Callable[[], Embedder] | None = None,
+        references: Callable[[], Sequence[str]] | None = None,
+    ) -> None:
         self.stem = Stemmer()
+        # The questions an answer may fit better than the one asked (the bank's): the relative
+        # off-topic test. Without them, only the absolute test runs.
+        self._references = references
+        self._reference_matrix: Any = None
+        self._reference_texts: list[str] = []
         self._embedder: Embedder | None = None
         self._make_embedder: Callable[[], Embedder] | None = None
         if callable(embedder) and not hasattr(embedder, "embed"):
@@ -121,6 +131,45 @@ class Reader:
                 self._similarities.clear()
             for q, a in todo:
                 self._similarities[(q, a)] = float(self._vectors[q] @ self._vectors[a])  # type: ignore[operator]
+
+    def closest_others(self, question: str, answer: str, k: int = 5) -> list[tuple[str, float]]:
+        """The k reference questions closest to the answer, other than ``question``: (text, cos).
+
+        References very close to ``question`` (cosine >= NEAR_DUPLICATE) count as the same
+        question. [] without references, or when the vectors are not computed yet (a
+        deferring view): call ``similarity(question, answer)`` first.
+        """
+        if self._references is None:
+            return []
+        a_vec, q_vec = self._vectors.get(answer), self._vectors.get(question)
+        if a_vec is None or q_vec is None:
+            return []
+        matrix = self._reference_vectors()
+        if matrix is None or not len(matrix):
+            return []
+        import numpy as np
+
+        same = matrix @ np.asarray(q_vec) >= NEAR_DUPLICATE
+        scores = matrix @ np.asarray(a_vec)
+        scores[same] = -1.0
+        top = np.argsort(-scores)[:k]
+        return [(self._reference_texts[i], float(scores[i])) for i in top if scores[i] > -1.0]
+
+    def _reference_vectors(self) -> Any:
+        if self._reference_matrix is None and self._references is not None:
+            if self._pending is not None:
+                return None  # a batch's first pass: computed once, before the second pass
+            texts = list(dict.fromkeys(self._references()))
+            embedder = self.embedder
+            with self._embed_lock:
+                if self._reference_matrix is None:
+                    self._reference_texts = texts
+                    self._reference_matrix = embedder.embed(texts) if texts else []
+        return self._reference_matrix
+
+    def warm_references(self) -> None:
+        """Embed the reference questions now (a batch does this before its second pass)."""
+        self._reference_vectors()
 
     @contextmanager
     def deferring(self) -> Iterator[tuple[Reader, list[Pair]]]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import snowballstemmer
 
@@ -79,12 +81,34 @@ def words(text: str) -> list[str]:
     return [w.lower().strip("'") for w in _WORD.findall(text)]
 
 
+# Irregular verb forms Snowball leaves alone: "left" out of a take-home is "leave".
+IRREGULAR: Mapping[str, str] = MappingProxyType(
+    dict(
+        pair.split(":")
+        for pair in (
+            "left:leave chose:choose chosen:choose built:build ran:run wrote:write "
+            "written:write made:make took:take taken:take found:find gave:give given:give "
+            "led:lead kept:keep brought:bring caught:catch drove:drive driven:drive fell:fall "
+            "felt:feel held:hold lost:lose met:meet paid:pay sent:send sold:sell spent:spend "
+            "spoke:speak spoken:speak taught:teach won:win broke:break broken:break grew:grow "
+            "grown:grow thought:think knew:know known:know began:begin begun:begin came:come "
+            "became:become understood:understand went:go gone:go saw:see seen:see got:get "
+            "gotten:get drew:draw drawn:draw threw:throw thrown:throw rose:rise risen:rise "
+            "hid:hide hidden:hide froze:freeze frozen:freeze shook:shake stole:steal "
+            "forgot:forget forgotten:forget bought:buy fought:fight sought:seek dealt:deal "
+            "meant:mean ate:eat"
+        ).split()
+    )
+)
+
+
 def stem(word: str) -> str:
     """Snowball (Porter 2) stem of one word, uncached: cache/caching/cached all become 'cach'.
 
     For building word lists at import time; hot paths use a ``Stemmer`` owned by a ``Reader``.
     """
-    stemmed: str = snowballstemmer.stemmer("english").stemWord(word.lower())
+    lower = word.lower()
+    stemmed: str = snowballstemmer.stemmer("english").stemWord(IRREGULAR.get(lower, lower))
     return stemmed
 
 
@@ -109,6 +133,7 @@ class Stemmer:
         with self._lock:
             if len(self._cache) >= self.max_size:
                 self._cache.clear()
-            result: str = self._stemmer.stemWord(word.lower())  # type: ignore[attr-defined]
+            lower = word.lower()
+            result: str = self._stemmer.stemWord(IRREGULAR.get(lower, lower))  # type: ignore[attr-defined]
             self._cache[word] = result
         return result
