@@ -148,3 +148,18 @@ def test_logins_hash_sign_and_expire(tmp_path):
     assert server_secret(None, tmp_path) == server_secret(None, tmp_path)  # kept on disk
     with pytest.raises(InputError, match="COACH"):
         parse_credentials("alice=plaintext", "INTERVIEWER_COACH_CREDENTIALS")
+
+
+def test_a_fresh_service_builds_nested_resources_without_deadlock(tmp_path):
+    import threading
+
+    fresh = InterviewService(Settings(home=tmp_path / "fresh"))
+    done = threading.Event()
+
+    def build() -> None:
+        assert fresh.coach_logins is not None  # builds the secret inside its own build
+        assert fresh.review is not None  # builds the repository inside its own build
+        done.set()
+
+    threading.Thread(target=build, daemon=True).start()
+    assert done.wait(timeout=30), "building a resource that needs another one hung"
