@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from interviewer.analysis import Reader  # noqa: E402
 from interviewer.analysis.text import words  # noqa: E402
+from interviewer.bank import load_bank  # noqa: E402
 from interviewer.cli.io import read_jsonl  # noqa: E402
 from interviewer.scoring.batch import score_answer_lines  # noqa: E402
 
@@ -82,8 +83,12 @@ def main() -> int:
     if hasattr(os, "sched_setaffinity"):
         core = sorted(os.sched_getaffinity(0))[0]
         os.sched_setaffinity(0, {core})
-    reader = Reader()  # the default offline MiniLM model, as `score-answers` uses
+    bank = load_bank(ROOT)
+    # As `score-answers` builds it: MiniLM, and the bank's questions for the relative off-topic
+    # test (their vectors are computed once and kept; the timed runs measure scoring).
+    reader = Reader(references=lambda: [q.text for q in bank.questions.values()])
     reader.prefetch([("warm up", "the embedding model")])  # load the model outside the timing
+    reader.warm_references()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}; pinned to 1 core, 1 BLAS thread"
@@ -98,10 +103,14 @@ def main() -> int:
                 words(r[1]["question"] + " " + r[1]["answer"])
             baseline = time.perf_counter() - start
             cold, median = time_in_process(rows, reader)
-            env = {**os.environ, "PYTHONPATH": str(ROOT)}
+            home = Path(tmp) / "home"
+            env = {**os.environ, "PYTHONPATH": str(ROOT), "INTERVIEWER_HOME": str(home)}
             cmd = [sys.executable, "-m", "interviewer", "score-answers", str(path)]
             if core is not None:
                 cmd = ["taskset", "-c", str(core), *cmd]
+            # The first run in a new home embeds the bank's questions once (kept under
+            # $INTERVIEWER_HOME/cache); time the runs after it, as a user sees them.
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
             start = time.perf_counter()
             subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
             cli = time.perf_counter() - start
@@ -114,7 +123,8 @@ def main() -> int:
             )
             print(f"  in-process, first run:   {n / cold:,.0f} answers/s")
             print(
-                f"  whole CLI process (start-up and model load included): {n / cli:,.0f} answers/s"
+                f"  whole CLI process (start-up and model load included, bank vectors cached): "
+                f"{n / cli:,.0f} answers/s"
             )
             print(f"  ratio to a tokenise-only pass in the same process: {median / baseline:.0f}x")
     return 0

@@ -34,7 +34,9 @@ class Resources:
         self._resources: dict[str, object] = {}
         self._resources_lock = threading.RLock()  # one resource may build another
         self.reader = Reader(
-            lambda: self.minilm, references=lambda: [q.text for q in self.bank.questions.values()]
+            lambda: self.minilm,
+            references=lambda: [q.text for q in self.bank.questions.values()],
+            cache_dir=self.settings.resolved_home() / "cache",
         )
 
     def _once(self, key: str, build: Callable[[], T]) -> T:

@@ -15,9 +15,12 @@ Caches here:
 from __future__ import annotations
 
 import copy
+import hashlib
+import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .relevance import Subject, subject_of
@@ -49,6 +52,7 @@ class Reader:
         self,
         embedder: Embedder | Callable[[], Embedder] | None = None,
         references: Callable[[], Sequence[str]] | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         self.stem = Stemmer()
         # The questions an answer may fit better than the one asked (the bank's): the relative
@@ -56,6 +60,7 @@ class Reader:
         self._references = references
         self._reference_matrix: Any = None
         self._reference_texts: list[str] = []
+        self._cache_dir = cache_dir  # reference vectors are kept here between processes
         self._embedder: Embedder | None = None
         self._make_embedder: Callable[[], Embedder] | None = None
         if callable(embedder) and not hasattr(embedder, "embed"):
@@ -164,8 +169,38 @@ class Reader:
             with self._embed_lock:
                 if self._reference_matrix is None:
                     self._reference_texts = texts
-                    self._reference_matrix = embedder.embed(texts) if texts else []
+                    self._reference_matrix = self._load_or_embed(embedder, texts)
         return self._reference_matrix
+
+    def _load_or_embed(self, embedder: Embedder, texts: list[str]) -> Any:
+        """Embed the reference texts, or load them from the cache folder (a bank's ~350
+        questions take seconds to embed, and a command-line run should not pay that each time)."""
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        path = None
+        if self._cache_dir is not None:
+            key = hashlib.sha256(
+                ("\n".join(texts) + f"|{type(embedder).__name__}|{embedder.dim}").encode()
+            ).hexdigest()[:20]
+            path = self._cache_dir / f"references-{key}.npy"
+            try:
+                matrix = np.load(path)
+                if matrix.shape == (len(texts), embedder.dim):
+                    return matrix
+            except (OSError, ValueError):
+                pass
+        matrix = embedder.embed(texts)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+                np.save(tmp, matrix)
+                os.replace(tmp, path)  # atomic: a concurrent reader sees a whole file or none
+            except OSError:
+                pass  # a cache only: a read-only home just means embedding again next time
+        return matrix
 
     def warm_references(self) -> None:
         """Embed the reference questions now (a batch does this before its second pass)."""
