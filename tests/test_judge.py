@@ -73,3 +73,18 @@ def test_fallback_is_visible_after_bounded_retries_or_provider_failure(bank):
     failing = ScriptedProvider([ProviderError("rate limited (429)")])
     card = judge_transcript(transcript(), rubric, failing, bank)
     assert "rate limited" in card.flags[-1].detail
+
+
+def test_offline_scorecards_say_correctness_was_not_checked_and_a_model_judge_does(bank):
+    from interviewer.providers import ScriptedProvider
+
+    rubric = bank.rubric_for(bank.persona("complex-problem"))
+    offline = judge_transcript(transcript(), rubric, OfflineProvider(), bank)
+    assert not offline.correctness_checked
+    assert "correctness was not checked" in offline.to_markdown()
+    assert all("correctness not checked" in c.rationale for c in offline.criteria if c.score)
+    quote = transcript().turns[1].text.split(".")[0]
+    judged = judge_transcript(
+        transcript(), rubric, ScriptedProvider([model_card(bank, quote)]), bank
+    )
+    assert judged.correctness_checked and "checked by the model judge" in judged.to_markdown()

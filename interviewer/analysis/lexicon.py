@@ -386,8 +386,11 @@ INJECTION = _rx(
 
 # Broader steering: talk of scores aimed at whoever grades the answer.
 STEERING = _rx(
-    r"\b(?:score|rate|grade|mark|rating|marks|record|treat)\b[^.]{0,50}\b(?:5|five|10|maximum|max|"
-    r"highest|top|full|perfect|outstanding|excellent|exemplary)\b"
+    # A score word aimed at someone or something ("rate this a 5", "mark me as excellent"),
+    # never a measurement ("the error rate went from 10% to 0.2%").
+    r"\b(?:score|rate|grade|mark|rating|marks|record|treat)\s+(?:this|me|my|it|the answer|"
+    r"the response|him|her|them|us|as|at|with|a|an)\b[^.]{0,50}\b(?:5|five|10|maximum|max|"
+    r"highest|top|full|perfect|outstanding|excellent|exemplary)\b(?!\s*(?:%|percent|ms|x\b))"
     r"|\b(?:give|assign|award|record)\b[^.]{0,30}\b(?:5|five|full marks|maximum|highest|top marks)\b"
     r"|\b(?:grader|evaluator|scorer|assessor|rater|scoring|system prompt|automated|the ai|an ai|"
     r"assistant|language model)\b[^.]{0,80}\b(?:score|rate|rating|grade|mark|rubric|criteri\w*|"

@@ -8,6 +8,14 @@ from ..markdown import code_span, escape
 from ..models import Dimension
 
 
+CORRECTNESS_NOT_CHECKED = (
+    "_Technical correctness was not checked: the offline engine judges depth (how specific, "
+    "owned, reasoned and measured an answer is), not whether it is right. Configure a model "
+    "provider to have correctness checked._"
+)
+CORRECTNESS_CHECKED = "_Technical correctness was checked by the model judge._"
+
+
 class Evidence(BaseModel):
     """A quote from the candidate, with the transcript turn (0-based index) it appears in."""
 
@@ -61,6 +69,11 @@ class Scorecard(BaseModel):
     next_drill: str = ""
     flags: list[Flag] = Field(default_factory=list)
     judge: str = "offline"
+    correctness_checked: bool = Field(
+        default=False,
+        description="Whether technical correctness was judged (a model judge does; the offline "
+        "engine judges depth only and never calls an answer correct).",
+    )
 
     def to_markdown(self) -> str:
         overall = f"{self.overall:.1f} / 5" if self.overall is not None else "not enough evidence"
@@ -69,6 +82,8 @@ class Scorecard(BaseModel):
             "",
             f"**Overall:** {overall}  ",
             f"**Rubric:** {self.rubric}  **Judge:** {self.judge}",
+            "",
+            CORRECTNESS_CHECKED if self.correctness_checked else CORRECTNESS_NOT_CHECKED,
             "",
             "| Criterion | Weight | Score | Evidence |",
             "|---|---|---|---|",

@@ -245,7 +245,7 @@ def _score_criterion(
         notes.append("no verified quote, so capped at 2")
     score = round(max(1.0, min(5.0, score)), 2)
     anchor = c.anchors[int(round(score))]
-    rationale = f"Closest anchor ({int(round(score))}): {anchor}"
+    rationale = f"Closest anchor by depth ({int(round(score))}; correctness not checked): {anchor}"
     if notes:
         rationale += " (" + "; ".join(notes) + ")"
     return CriterionScore(
