@@ -7,7 +7,6 @@ from pydantic import BaseModel, Field
 from ..markdown import code_span, escape
 from ..models import Dimension
 
-
 CORRECTNESS_NOT_CHECKED = (
     "_Technical correctness was not checked: the offline engine judges depth (how specific, "
     "owned, reasoned and measured an answer is), not whether it is right. Configure a model "
