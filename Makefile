@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 ARGS   ?=
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean browser
 
 install: $(STAMP)
 
@@ -20,10 +20,24 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m interviewer.embeddings --check
 	@touch $(STAMP)
 
+# The web app (http://127.0.0.1:7860; GRADIO_SERVER_NAME / GRADIO_SERVER_PORT change it). It builds
+# the question store first if needed. The terminal chat stays: .venv/bin/interviewer chat
 run: install
-	$(VENV)/bin/interviewer chat $(ARGS)
+	$(PY) app.py
 
-test: install
+# The browser tests drive Debian's Chromium with Playwright (never `playwright install`, which
+# downloads a browser). Installed here when missing and we may; otherwise say how.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium at $(CHROMIUM): sudo apt-get install -y chromium chromium-driver"; exit 1; \
+	  fi; }
+
+test: install browser
 	@$(PY) -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: treating that as a failure"; exit 1; fi; \
 	exit $$rc
