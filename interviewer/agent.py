@@ -318,6 +318,16 @@ class InterviewAgent:
             return self._say("follow_up", self._clarification(q), q.id, None)
         if not analysis.on_topic and not analysis.evasive and not analysis.empty:
             notes.append("off_topic")  # the scorecard honours what the interviewer saw
+        if analysis.not_english:
+            notes.append("not_english")
+            if thread.redirects == 0:
+                thread.redirects += 1
+                text = (
+                    "I can only read answers in English for now, so I couldn't follow that one "
+                    f"(it is saved). Could you answer in English? {q.text}"
+                )
+                return self._say("follow_up", text, q.id, None, notes=("not_english",))
+            return self._move_on()
         # A design is hypothetical anyway: "not sure" there gets a smaller first step (below).
         if q.kind != "design" and not_done(
             answer, analysis.substance_sentences, analysis.word_count

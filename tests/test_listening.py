@@ -104,3 +104,17 @@ def test_a_design_given_in_short_replies_still_gets_a_wrench(service):
     ]
     kinds = [service.reply(session_id, p)[0].kind for p in pieces]
     assert "wrench" in kinds
+
+
+def test_an_answer_in_another_language_is_a_non_answer_and_the_candidate_is_told(service):
+    session_id, _ = service.start("behavioural")
+    spanish = (
+        "Hubo un incidente en producción y reinicié el servidor de base de datos para "
+        "restaurar el servicio en pocos minutos."
+    )
+    turn = service.reply(session_id, spanish)[0]
+    assert "English" in turn.text and "not_english" in turn.notes
+    stored = service.get(session_id).turns
+    assert stored[1].text == spanish  # kept whole, never lost
+    card = service.end(session_id)
+    assert card.answers[0].overall <= 2 and not card.strengths

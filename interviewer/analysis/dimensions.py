@@ -21,6 +21,8 @@ from .relevance import judge_relevance
 from .text import Sentence, clean_text, split_sentences, stem, words
 
 DEFAULT_MAX_CHARS = 6000
+NOT_ENGLISH_MIN_WORDS = 6  # shorter replies are judged on depth only
+NOT_ENGLISH_RATIO = 0.08  # English prose runs at 0.3-0.5 of these words; other languages near 0
 DESCRIBED_MIN_WORDS = 15  # a sentence this long that says what its tools do is not a list...
 DESCRIBED_MIN_VERBS = 2  # ...when it has at least this many verbs of what the system does
 CAUSAL_ONLY_MAX = 0  # bare "because" is not reasoning; an alternative, constraint or trade-off is
@@ -71,6 +73,9 @@ class AnswerAnalysis(BaseModel):
     word_count: int
     truncated: bool = False
     evasive: bool = False
+    not_english: bool = Field(
+        default=False, description="Written in a language the analysis does not read."
+    )
     empty: bool = False
     hypothetical: bool = False
     repeated: bool = Field(
@@ -274,6 +279,12 @@ def analyse_answer(
     word_count = len(words(text))
     content_words = sum(1 for w in all_tokens if w not in lx.STOPWORDS)
     empty = word_count == 0
+    # The analysis reads English: an answer with (almost) none of its commonest words is in
+    # another language, and is scored as a non-answer, never read for depth.
+    tokens = words(text)
+    not_english = len(tokens) >= NOT_ENGLISH_MIN_WORDS and (
+        sum(1 for t in tokens if t in lx.STOPWORDS) / len(tokens) < NOT_ENGLISH_RATIO
+    )
     evasive = not empty and content_words < 25 and bool(lx.EVASIVE.search(text))
 
     generic = 0
@@ -360,7 +371,7 @@ def analyse_answer(
         substantive=substance >= 3,
         check_short=check_short,
     )
-    on_topic = on_topic and not empty and not evasive
+    on_topic = on_topic and not empty and not evasive and not not_english
     if narrative:  # capped: a long "we did this, we did that" is not more specific for it
         tallies["specificity"].add(min(0.3, 0.1 * len(narrative)), narrative[0])
     generic_ratio = generic / max(1, len(kept))
@@ -377,7 +388,8 @@ def analyse_answer(
         relevance=relevance,
         word_count=word_count,
         truncated=truncated,
-        evasive=evasive,
+        evasive=evasive or not_english,
+        not_english=not_english,
         empty=empty,
         hypothetical=hypothetical,
         steering=steering,

@@ -196,6 +196,11 @@ def overall_score(a: AnswerAnalysis, weights: dict[str, float] | None = None) ->
 def _feedback(a: AnswerAnalysis, overall: float, missing: list[Dimension]) -> tuple[list[str], str]:
     if a.empty:
         return [], "No answer was given."
+    if a.not_english:
+        return [], (
+            "This answer is not in English. The offline analysis reads English only, so it "
+            "could not be judged for depth; answer in English to get feedback."
+        )
     if a.evasive:
         return [], "The answer avoided the question; even a partial real example scores higher."
     if not a.on_topic:
@@ -242,7 +247,9 @@ def score_analysis(a: AnswerAnalysis) -> AnswerScore:
         flags.append("truncated")
     if not a.on_topic and not a.empty and not a.evasive:
         flags.append("off_topic")
-    if a.evasive:
+    if a.not_english:
+        flags.append("not_english")
+    elif a.evasive:
         flags.append("evasive")
     if a.empty:
         flags.append("empty")
