@@ -13,13 +13,20 @@ import re
 from ..models import Transcript
 from ..scoring.scorecard import Scorecard
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~>])")
+# "." "-" "+" only make structure at the start of a line ("1. ", "- "); escaping them inside
+# words would show backslashes in URLs and version numbers.
+_LINE_START = re.compile(r"^(\s*)(\d+)\.(?=\s)|^(\s*)([-+])(?=\s)", re.MULTILINE)
 
 
 def escape_text(text: str) -> str:
     """Show ``text`` literally in a markdown surface: HTML entities, markdown escaped."""
     escaped = html.escape(text, quote=False)
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+    escaped = _LINE_START.sub(
+        lambda m: f"{m.group(1)}{m.group(2)}\\." if m.group(2) else f"{m.group(3)}\\{m.group(4)}",
+        escaped,
+    )
     # Line starts that markdown reads as structure ("1. ", "    code") stay text.
     return escaped.replace("\n", "  \n")
 
