@@ -24,8 +24,7 @@ from interviewer.models import Turn  # noqa: E402
 from interviewer.progress import Progress  # noqa: E402
 from interviewer.scoring.scorecard import CriterionScore, Evidence, Scorecard  # noqa: E402
 from interviewer.ui import identity, uploads  # noqa: E402
-from interviewer.ui.history import details_markdown, summary_markdown  # noqa: E402
-from interviewer.ui.practice import (  # noqa: E402
+from interviewer.ui.chat import (  # noqa: E402
     ChatState,
     Streamed,
     chat_messages,
@@ -36,6 +35,7 @@ from interviewer.ui.practice import (  # noqa: E402
     timer_text,
     turn_for,
 )
+from interviewer.ui.history import details_markdown, summary_markdown  # noqa: E402
 
 ATTACK = (
     "<script>alert(1)</script> [click](javascript:alert(2)) ![x](http://evil.example/p.png) "

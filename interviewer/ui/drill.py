@@ -16,8 +16,8 @@ from ..errors import SessionMoved
 from ..models import DIMENSIONS, LEVELS, Dimension, Level, Turn
 from ..scoring.scorecard import Scorecard
 from ..service import InterviewService
+from .chat import THINKING, Streamed, chat_messages, says
 from .identity import Identity, at_edge, user_message
-from .practice import THINKING, Streamed, chat_messages, says
 from .render import escape_text
 
 WEAKEST = "My weakest dimension"
