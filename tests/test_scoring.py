@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from interviewer.cli import main
 from interviewer.models import Transcript, Turn
 from interviewer.scoring.answer import score_answer
@@ -186,3 +188,25 @@ def test_score_command_markdown_and_json(capsys, tmp_path, bank):
     bad = tmp_path / "bad.json"
     bad.write_text('{"persona": 3}')
     assert main(["score", str(bad)]) == 2
+
+
+WEAK = "We had a slow service and I made it faster by tuning some things. It went well."
+MID = (
+    "Our search API was slow at peak. I profiled it and found we fetched each product's price "
+    "in a separate query, so I batched them into one query per page."
+)
+
+
+@pytest.mark.parametrize("base", [WEAK, MID])
+@pytest.mark.parametrize(
+    "gaming",
+    [
+        lambda a: a + " Latency dropped 40%, throughput up 3x, errors down 90%, costs cut 25%.",
+        lambda a: a + " Results: 40% faster, 3x throughput, 90% fewer errors, 25% cheaper.",
+        lambda a: a + "\n\n" + a,  # the same paragraph pasted twice
+    ],
+)
+def test_context_free_metrics_and_repeats_do_not_raise_a_score(base, gaming, reader):
+    q = "Tell me about a time you improved the performance of a service."
+    before = score_answer(q, base, reader=reader).overall
+    assert score_answer(q, gaming(base), reader=reader).overall <= before + 0.25

@@ -21,6 +21,11 @@ from .relevance import judge_relevance
 from .text import Sentence, clean_text, split_sentences, stem, words
 
 DEFAULT_MAX_CHARS = 6000
+_SUBJECT_WORDS = re.compile(
+    r"\b(?:our|the|my|their|this|that|these|those|its|his|her|I|we|they|it|he|she)\b",
+    re.IGNORECASE,
+)
+METRIC_SALAD_NUMBERS = 3  # measurements in one sentence that need a subject to count
 NOT_ENGLISH_MIN_WORDS = 6  # shorter replies are judged on depth only
 NOT_ENGLISH_RATIO = 0.08  # English prose runs at 0.3-0.5 of these words; other languages near 0
 DESCRIBED_MIN_WORDS = 15  # a sentence this long that says what its tools do is not a list...
@@ -153,6 +158,20 @@ def _is_tool_list(s: Sentence) -> bool:
     return len(named) >= 4 or (len(named) >= 3 and s.text.count(",") >= 2)
 
 
+def _is_metric_salad(s: Sentence) -> bool:
+    """Several numbers with no subject: which system, which action, what baseline.
+
+    "Latency dropped 40%, throughput up 3x, errors down 90%" says nothing checkable; "I batched
+    the price lookups in our search API and p99 went from 900 ms to 120 ms" does.
+    """
+    if len(lx.NUMBER_WITH_UNIT.findall(s.text)) < METRIC_SALAD_NUMBERS:
+        return False
+    # Numbers are attached to something when the sentence has a subject: a pronoun or a
+    # determined noun ("our checkout", "the pricing call", "we", "it").
+    anchored = _SUBJECT_WORDS.search(s.text) or lx.NAMED_SYSTEM.search(s.text)
+    return not anchored and not lx.FROM_TO.search(s.text)
+
+
 # Every steering pattern contains one of these; the long patterns run only when one is present.
 _STEER_HINTS = (
     "ignor",
@@ -268,10 +287,15 @@ def analyse_answer(
     steering: list[str] = []
     tool_lists: list[str] = []
     kept: list[Sentence] = []
+    seen_sentences: set[str] = set()
     for s in sentences:
+        key = " ".join(s.words)
+        if key in seen_sentences and len(s.words) >= 4:
+            continue  # the same sentence pasted again adds nothing
+        seen_sentences.add(key)
         if _might_steer(s) and (lx.INJECTION.search(s.text) or lx.STEERING.search(s.text)):
             steering.append(s.text)
-        elif _is_tool_list(s):
+        elif _is_tool_list(s) or _is_metric_salad(s):
             tool_lists.append(s.text)
         else:
             kept.append(s)
