@@ -210,3 +210,28 @@ def test_context_free_metrics_and_repeats_do_not_raise_a_score(base, gaming, rea
     q = "Tell me about a time you improved the performance of a service."
     before = score_answer(q, base, reader=reader).overall
     assert score_answer(q, gaming(base), reader=reader).overall <= before + 0.25
+
+
+def test_a_story_reused_for_another_question_is_flagged_even_reworded(bank, reader):
+    from interviewer.models import Transcript, Turn
+    from interviewer.scoring.transcript import score_transcript
+
+    story = (
+        "At my last job the nightly billing export failed for big tenants. I split the job "
+        "per tenant, added retries with backoff, and the failures stopped within a week."
+    )
+    reworded = story.replace("At my last job", "In my previous role").replace(
+        "stopped within a week", "went away in about a week"
+    )
+    qs = [q for q in bank.questions.values() if q.kind == "behavioural"][:2]
+    turns = []
+    for q, answer in zip(qs, (story, reworded), strict=True):
+        turns.append(Turn(role="interviewer", kind="question", text=q.text, question_id=q.id))
+        turns.append(Turn(role="candidate", kind="answer", text=answer, question_id=q.id))
+    card = score_transcript(
+        Transcript(persona="behavioural", turns=turns),
+        bank.rubric_for(bank.persona("behavioural")),
+        bank,
+        reader=reader,
+    )
+    assert [f.turn for f in card.flags if f.kind == "repeated_answer"] == [3]

@@ -14,12 +14,14 @@ from types import MappingProxyType
 
 from ..analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, DimensionFinding, Reader, analyse_answer
 from ..analysis import lexicon as lx
-from ..analysis.text import split_sentences
+from ..analysis.text import split_sentences, words
 from ..bank import Bank
 from ..models import DIMENSIONS, Criterion, Dimension, Question, Rubric, Transcript
 from .answer import STRONGER, dimension_level, overall_score, score_analysis
 from .scorecard import AnswerReview, CriterionScore, Evidence, Flag, Scorecard, StrongerAnswer
 
+REUSE_MIN_WORDS = 10  # distinct content words: shorter answers look alike by chance
+REUSE_SIMILARITY = 0.6  # content-word overlap of a retold story (an exact paste is 1.0)
 _CLARIFYING = re.compile(
     r"\?|\b(?:assum(?:e|ing|ption)|clarify|requirements?|how many|what scale|do we need|"
     r"is it|are we|should it|before I (?:start|design)|first I'd ask|I'd want to know)\b",
@@ -59,7 +61,7 @@ def _threads(
     current: _ScoredThread | None = None
     last_prompt = ""
     last_kind = ""
-    seen: dict[str, _ScoredThread] = {}
+    seen: list[tuple[frozenset[str], _ScoredThread]] = []
     for i, turn in enumerate(transcript.turns):
         if turn.role == "interviewer":
             last_prompt, last_kind = turn.text, turn.kind
@@ -105,15 +107,25 @@ def _threads(
         )
         if "off_topic" in turn.notes and a.on_topic:
             a = a.model_copy(update={"on_topic": False})  # the interviewer saw it as off topic
-        key = " ".join(turn.text.lower().split())
-        if len(key) > 40 and seen.get(key, current) is not current:
-            # The same answer given to a different question is not an answer to this one.
+        tokens = frozenset(
+            reader.stem(w) for w in words(turn.text) if w not in lx.STOPWORDS and len(w) > 2
+        )
+        if len(tokens) >= REUSE_MIN_WORDS and any(
+            thread is not current and _jaccard(tokens, earlier) >= REUSE_SIMILARITY
+            for earlier, thread in seen
+        ):
+            # The same story told again for a different question (pasted, or lightly
+            # reworded) is not an answer to this one.
             a = a.model_copy(update={"on_topic": False, "repeated": True})
-        seen.setdefault(key, current)
+        seen.append((tokens, current))
         current.answers.append((i, turn.text, a))
         if last_kind == "wrench":
             current.after_wrench.append((i, turn.text, a))
     return threads, closing
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _merge(answers: list[tuple[int, str, AnswerAnalysis]]) -> AnswerAnalysis | None:
