@@ -235,3 +235,28 @@ def test_a_story_reused_for_another_question_is_flagged_even_reworded(bank, read
         reader=reader,
     )
     assert [f.turn for f in card.flags if f.kind == "repeated_answer"] == [3]
+
+
+def test_vague_answers_are_named_in_the_gaps_and_design_advice_fits_design(reader, tmp_path):
+    from interviewer.config import Settings
+    from interviewer.service import InterviewService
+
+    service = InterviewService(Settings(home=tmp_path / "home"))
+    session_id, _ = service.start("behavioural")
+    for answer in ("It went fine, we worked as a team.", "/skip", "I did my best and it was good."):
+        service.reply(session_id, answer)
+    card = service.end(session_id)
+    vague = [g for g in card.gaps if g.startswith("Vague answer")]
+    assert len(vague) == 2
+    design_id = "sd-url-shortener"
+    q = service.bank.question(design_id)
+    from interviewer.models import Plan, PlannedQuestion
+
+    plan = Plan(
+        persona="system-design",
+        questions=[PlannedQuestion(id=q.id, text=q.text, topics=q.topics, why="t")],
+    )
+    sid, _ = service.start_plan(plan)
+    service.reply(sid, "I would use a database and a cache, and some servers behind a balancer.")
+    outline = " ".join(line for s in service.end(sid).stronger_answers for line in s.outline)
+    assert "p99 went from" not in outline and "ms" not in outline.split()

@@ -36,7 +36,21 @@ STRONGER: Mapping[str, str] = MappingProxyType(
         "clarity": "A structure: situation, what you did, why, result, lesson, in that order.",
     }
 )
-_LABEL = MappingProxyType(
+# The same advice for a design round: a design has no past result to measure, but it has
+# numbers, options and failure modes.
+STRONGER_DESIGN: Mapping[str, str] = MappingProxyType(
+    {
+        "specificity": "The numbers the design is built for: requests per second, data size, "
+        "latency target, and where each piece runs.",
+        "ownership": "What you would build first yourself, and which calls you would make.",
+        "reasoning": "The trade-off: the option you rejected (a queue vs a direct call, a "
+        "token bucket vs a sliding log) and what the choice costs.",
+        "impact": "How you would know it works: the SLO, the load test, the dashboard.",
+        "reflection": "What you would revisit at 10x traffic, or when a region goes down.",
+        "clarity": "A structure: requirements, a sketch of the flow, then the deep dive.",
+    }
+)
+LABEL: Mapping[str, str] = MappingProxyType(
     {
         "specificity": "concrete detail",
         "ownership": "personal ownership",
@@ -206,15 +220,15 @@ def _feedback(a: AnswerAnalysis, overall: float, missing: list[Dimension]) -> tu
     if not a.on_topic:
         return [], "This answer does not address the question asked; answer that question first."
     strengths = [
-        f'Shows {_LABEL[d]}: "{a.dimensions[d].evidence[0]}"'
+        f'Shows {LABEL[d]}: "{a.dimensions[d].evidence[0]}"'
         for d in DIMENSIONS
         if a.dimensions[d].present and a.dimensions[d].evidence and d != "clarity"
     ]
     parts = []
     if strengths:
-        parts.append("Strong: " + "; ".join(_LABEL[d] for d in a.present if d != "clarity") + ".")
+        parts.append("Strong: " + "; ".join(LABEL[d] for d in a.present if d != "clarity") + ".")
     if missing:
-        parts.append("Missing: " + "; ".join(_LABEL[d] for d in missing[:3]) + ".")
+        parts.append("Missing: " + "; ".join(LABEL[d] for d in missing[:3]) + ".")
         parts.append(
             "A stronger answer would " + "; and ".join(ADVICE[d] for d in missing[:2]) + "."
         )
@@ -223,8 +237,8 @@ def _feedback(a: AnswerAnalysis, overall: float, missing: list[Dimension]) -> tu
     return strengths, " ".join(parts)
 
 
-def score_analysis(a: AnswerAnalysis) -> AnswerScore:
-    """Turn an analysis into a score with feedback."""
+def score_analysis(a: AnswerAnalysis, kind: str | None = None) -> AnswerScore:
+    """Turn an analysis into a score with feedback (``kind``: the question's, for the advice)."""
     overall = overall_score(a)
     dims = {d: dimension_level(a.dimensions[d].strength) for d in DIMENSIONS}
     if not a.on_topic or a.empty or a.evasive:
@@ -260,7 +274,9 @@ def score_analysis(a: AnswerAnalysis) -> AnswerScore:
         evidence=evidence,
         strengths=strengths,
         missing=missing,
-        stronger_answer=[STRONGER[d] for d in missing[:3]],
+        stronger_answer=[
+            (STRONGER_DESIGN if kind == "design" else STRONGER)[d] for d in missing[:3]
+        ],
         feedback=feedback,
         flags=flags,
         analysis=a,
@@ -291,7 +307,8 @@ def score_answer(
             max_chars=max_chars,
             check_short=check_short,
             reader=reader,
-        )
+        ),
+        kind,
     )
     verbatim = [q for q in score.evidence if q in answer]
     if len(verbatim) != len(score.evidence):

@@ -43,6 +43,10 @@ class AnswerReview(BaseModel):
     dimensions: dict[Dimension, int]
     feedback: str
     stronger_answer: list[str] = Field(default_factory=list)
+    missing: list[Dimension] = Field(
+        default_factory=list,
+        description="Dimensions the thread did not show, most important first.",
+    )
 
 
 class StrongerAnswer(BaseModel):

@@ -17,9 +17,10 @@ from ..analysis import lexicon as lx
 from ..analysis.text import split_sentences, words
 from ..bank import Bank
 from ..models import DIMENSIONS, Criterion, Dimension, Question, Rubric, Transcript
-from .answer import STRONGER, dimension_level, overall_score, score_analysis
+from .answer import LABEL, STRONGER, dimension_level, overall_score, score_analysis
 from .scorecard import AnswerReview, CriterionScore, Evidence, Flag, Scorecard, StrongerAnswer
 
+VAGUE_ANSWER = 2.5  # an answer at or below this is named in the scorecard's gaps
 REUSE_MIN_WORDS = 10  # distinct content words: shorter answers look alike by chance
 REUSE_SIMILARITY = 0.6  # content-word overlap of a retold story (an exact paste is 1.0)
 _CLARIFYING = re.compile(
@@ -122,6 +123,11 @@ def _threads(
         if last_kind == "wrench":
             current.after_wrench.append((i, turn.text, a))
     return threads, closing
+
+
+def _short(question: str, words_max: int = 12) -> str:
+    parts = question.split()
+    return " ".join(parts[:words_max]) + ("…" if len(parts) > words_max else "")
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -294,7 +300,7 @@ def score_transcript(
     for t, m in zip(threads, merged, strict=False):
         if m is None:
             continue
-        s = score_analysis(m)
+        s = score_analysis(m, t.kind)
         reviews.append(
             AnswerReview(
                 question_id=t.question_id,
@@ -305,6 +311,7 @@ def score_transcript(
                 dimensions=s.dimensions,
                 feedback=s.feedback,
                 stronger_answer=s.stronger_answer,
+                missing=s.missing,
             )
         )
     flags = _flags(transcript, threads)
@@ -319,6 +326,13 @@ def score_transcript(
         else f"{c.name}: {c.score:.1f}/5"
         for c in criteria
         if c.insufficient_evidence or (c.score or 0) <= 2.5
+    ]
+    # Answers that were vague are gaps too, whatever the criteria averaged to.
+    gaps += [
+        f'Vague answer to "{_short(r.question)}" ({r.overall:.1f}/5): '
+        + "; ".join(f"missing {LABEL[d]}" for d in r.missing[:2])
+        for r in reviews
+        if r.on_topic and r.overall <= VAGUE_ANSWER
     ]
     weakest = sorted(reviews, key=lambda r: r.overall)[:2]
     stronger = [
