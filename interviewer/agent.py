@@ -291,6 +291,7 @@ class InterviewAgent:
             # Once the candidate is answering this question, a short reply continues it ("It
             # writes a row to Postgres"): only a first reply is checked for being elsewhere.
             check_short=thread.words == 0,
+            relative=thread.words == 0,
         )
         self.last_analysis = analysis
         if analysis.steering:

@@ -118,3 +118,21 @@ def test_an_answer_in_another_language_is_a_non_answer_and_the_candidate_is_told
     assert stored[1].text == spanish  # kept whole, never lost
     card = service.end(session_id)
     assert card.answers[0].overall <= 2 and not card.strengths
+
+
+def test_a_reply_to_a_follow_up_is_not_judged_against_other_questions(service):
+    session_id = one_question(service, "prb-latency-regression", "complex-problem")
+    first = service.reply(
+        session_id,
+        "Our search API got slow after a release. I bisected the deploys and found a new "
+        "ORM call that loaded every product row.",
+    )[0]
+    assert first.kind == "follow_up"
+    reply = (
+        "Memory flattened at 300 MB after I fixed the eviction, and the lesson I took is to "
+        "profile before guessing and to keep a flame graph in every incident doc."
+    )
+    turn = service.reply(session_id, reply)[0]
+    assert "bring us back" not in turn.text
+    stored = service.get(session_id).turns
+    assert "off_topic" not in stored[-2].notes

@@ -269,10 +269,13 @@ def analyse_answer(
     max_chars: int = DEFAULT_MAX_CHARS,
     check_short: bool = True,
     reader: Reader | None = None,
+    relative: bool = True,
 ) -> AnswerAnalysis:
     """Analyse one answer to one question. Pure and deterministic.
 
     ``check_short=False`` (bulk scoring) skips the embedding relevance check on short answers.
+    ``relative=False`` skips the test against other questions: a reply to a follow-up ("what
+    did you learn?") naturally fits some other question in the bank better.
     ``reader`` holds the caches (stems, embeddings); pass a shared one, since a fresh one
     loads the embedding model again when the relevance check needs it.
     """
@@ -394,6 +397,7 @@ def analyse_answer(
         " ".join(s.text for s in kept),
         substantive=substance >= 3,
         check_short=check_short,
+        relative=relative,
     )
     on_topic = on_topic and not empty and not evasive and not not_english
     if narrative:  # capped: a long "we did this, we did that" is not more specific for it

@@ -110,6 +110,7 @@ def judge_relevance(
     answer: str,
     substantive: bool = True,
     check_short: bool = True,
+    relative: bool = True,
 ) -> tuple[bool, float]:
     """(on_topic, lexical relevance). Flags only answers that share (almost) no subject words
     with the question *and* whose meaning is far from it; the shortest are never flagged.
@@ -130,7 +131,7 @@ def judge_relevance(
     ):
         return True, own  # an open question ("your biggest project"): the subject is theirs
     if content_words < MIN_SHORT_WORDS or own > (0.0 if short else LEXICAL_MAX):
-        if short or _subject_present(subject, a_stems, a_concepts):
+        if short or not relative or _subject_present(subject, a_stems, a_concepts):
             return True, own
         # Same vocabulary, but the question's own subject is missing: does the answer fit
         # another question clearly better ("asked about invalidation, answers about sharding")?

@@ -105,6 +105,7 @@ def _threads(
             topics=current.topics,
             max_chars=max_chars,
             reader=reader,
+            relative=not current.answers,  # a reply to a follow-up answers the follow-up
         )
         if "off_topic" in turn.notes and a.on_topic:
             a = a.model_copy(update={"on_topic": False})  # the interviewer saw it as off topic

@@ -289,7 +289,12 @@ class HistoryTab:
             elem_id="history-chart",
         )
         with gr.Row(equal_height=True):
-            self.pick = gr.Dropdown(label="Session", elem_id="history-session", scale=4)
+            self.pick = gr.Dropdown(
+                label="Session",
+                elem_id="history-session",
+                scale=4,
+                allow_custom_value=True,  # a pasted id works; the service checks the owner
+            )
             self.reopen = gr.Button("Open transcript", scale=1, elem_id="reopen")
             self.resume = gr.Button(
                 "Resume interview", variant="primary", scale=1, elem_id="resume-session"

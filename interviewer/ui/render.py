@@ -16,6 +16,7 @@ from ..scoring.scorecard import Scorecard
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~>])")
 # "." "-" "+" only make structure at the start of a line ("1. ", "- "); escaping them inside
 # words would show backslashes in URLs and version numbers.
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|javascript|data|file|vbscript):")
 _LINE_START = re.compile(r"^(\s*)(\d+)\.(?=\s)|^(\s*)([-+])(?=\s)", re.MULTILINE)
 
 
@@ -23,6 +24,10 @@ def escape_text(text: str) -> str:
     """Show ``text`` literally in a markdown surface: HTML entities, markdown escaped."""
     escaped = html.escape(text, quote=False)
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+    # No autolinks: a URL a candidate typed shows as text, not as a link (and a backslash
+    # escape inside it would otherwise end up in the link target).
+    escaped = _AUTOLINK.sub(lambda m: m.group(1) + "&#58;", escaped)
+    escaped = re.sub(r"(?i)\bwww\.", "www&#46;", escaped)
     escaped = _LINE_START.sub(
         lambda m: f"{m.group(1)}{m.group(2)}\\." if m.group(2) else f"{m.group(3)}\\{m.group(4)}",
         escaped,
@@ -67,7 +72,8 @@ def transcript_html(transcript: Transcript, card: Scorecard | None = None) -> st
     rows = []
     for i, turn in enumerate(transcript.turns):
         who = "Interviewer" if turn.role == "interviewer" else "You"
-        kind = "" if turn.kind in ("question", "answer") else f" · {html.escape(turn.kind)}"
+        label = turn.kind.replace("_", " ")
+        kind = "" if turn.kind in ("question", "answer") else f" · {html.escape(label)}"
         body = highlight(turn.text, quotes.get(i, []))
         rows.append(
             f'<div class="turn {turn.role}" data-turn="{i}">'

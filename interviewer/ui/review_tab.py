@@ -233,7 +233,7 @@ class CoachReviewHandlers:
         info, card = view.session, view.scorecard
         name, persona = render.escape_text(info.id), render.escape_text(info.persona)
         lines = [
-            f"**Session {name}** · {persona} · {info.status} · {info.answers} answers "
+            f"**Session {name}** · {persona} · {info.status} · {info.answers} answer{'' if info.answers == 1 else 's'} "
             f"· overall {score_text(info.overall, 'not scored')} · {when(info.created_at)}"
         ]
         for flag in card.flags if card else []:

@@ -1,0 +1,234 @@
+"""Helpers for the browser tests (tests/test_browser.py): start the web app in a subprocess,
+launch Debian's Chromium through Playwright, and drive the page by the ``elem_id``s the app
+gives its components.
+
+Never ``playwright install``: it downloads a browser. ``make test`` installs Chromium from the
+system's packages when it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect
+
+from interviewer.config import REPO_ROOT
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
+VIEWPORT = {"width": 1280, "height": 900}
+SLOW = 20_000  # ms: a generous ceiling for one server round trip on a busy CI machine
+THINKING = "…"  # what the chat shows while the interviewer's reply is on its way
+
+
+# -- the app ------------------------------------------------------------------------------------
+@dataclass
+class App:
+    home: Path
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_app(home: Path, env: dict[str, str], timeout: float = 90) -> App:
+    """``python app.py`` on a free port with ``env`` added; returns once the page answers."""
+    port = free_port()
+    # only the settings given here: none of the caller's INTERVIEWER_* variables (a database URL,
+    # candidate logins...) reach the app
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("INTERVIEWER_")}
+    full_env.update(env)
+    full_env.update(
+        INTERVIEWER_HOME=str(home),
+        GRADIO_SERVER_NAME="127.0.0.1",
+        GRADIO_SERVER_PORT=str(port),
+        GRADIO_ANALYTICS_ENABLED="False",
+    )
+    home.parent.mkdir(parents=True, exist_ok=True)
+    log = home.parent / f"app-{port}.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, str(REPO_ROOT / "app.py")],
+            cwd=REPO_ROOT,
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    app = App(home, port, process, log)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the app exited early:\n{app.log_text()}")
+        try:
+            with urllib.request.urlopen(app.url + "config", timeout=2) as response:
+                if response.status == 200:
+                    return app
+        except OSError:
+            time.sleep(0.2)
+    app.stop()
+    raise AssertionError(f"the app did not answer within {timeout:.0f} s:\n{app.log_text()}")
+
+
+def chromium_problem() -> str | None:
+    """Why Chromium cannot be used here, or None."""
+    if os.access(CHROMIUM, os.X_OK):
+        return None
+    return (
+        f"The browser tests need Chromium at {CHROMIUM}, which is missing. `make test` installs "
+        "it (Debian's chromium package); by hand: sudo apt-get install -y chromium "
+        "chromium-driver. Never `playwright install`."
+    )
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    problem = chromium_problem()
+    if problem:
+        raise RuntimeError(problem)
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+
+
+# -- the page -----------------------------------------------------------------------------------
+def open_app(page: Page, url: str) -> None:
+    """Load the page and wait until the candidate id is set (the load event has run)."""
+    page.goto(url)
+    expect(page.locator("#start")).to_be_visible(timeout=SLOW)
+    expect(page.locator("#who")).to_contain_text("cand-", timeout=SLOW)
+
+
+def field(page: Page, elem_id: str) -> Locator:
+    """The text box of a gr.Textbox (a textarea, or an input for passwords)."""
+    return page.locator(f"#{elem_id}").locator("textarea, input:not([type=number])").first
+
+
+def choose(page: Page, elem_id: str, option: str | re.Pattern[str]) -> None:
+    """Pick an option of a gr.Dropdown by its visible label."""
+    page.locator(f"#{elem_id} input").click()
+    page.get_by_role("option", name=option, exact=isinstance(option, str)).click()
+    if isinstance(option, str):
+        expect(page.locator(f"#{elem_id} input")).to_have_value(option)
+
+
+def tab(page: Page, name: str) -> None:
+    page.get_by_role("tab", name=name, exact=True).click()
+    expect(page.get_by_role("tab", name=name, exact=True)).to_have_attribute(
+        "aria-selected", "true"
+    )
+
+
+def bot_messages(page: Page, chat: str = "chat") -> Locator:
+    return page.locator(f"#{chat} [data-testid='bot']")
+
+
+def user_messages(page: Page, chat: str = "chat") -> Locator:
+    return page.locator(f"#{chat} [data-testid='user']")
+
+
+def wait_idle(page: Page, elem_id: str) -> None:
+    """Wait until the component's loading indicator is gone (its event has finished)."""
+    tracker = page.locator(f"#{elem_id} [data-testid='status-tracker']").first
+    expect(tracker).to_have_class(re.compile(r"\bhide\b"), timeout=SLOW)
+
+
+def send_answer(
+    page: Page, text: str, chat: str = "chat", box: str = "answer", send: str = "send"
+) -> None:
+    """Type an answer and send it (``send=None``: press Shift+Enter), then wait for the reply."""
+    before = bot_messages(page, chat).count()
+    answered = user_messages(page, chat).count()
+    field(page, box).fill(text)
+    if send:
+        page.locator(f"#{send}").click()
+    else:
+        field(page, box).press("Shift+Enter")
+    expect(user_messages(page, chat)).to_have_count(answered + 1, timeout=SLOW)
+    expect(bot_messages(page, chat)).not_to_have_count(before, timeout=SLOW)
+    expect(bot_messages(page, chat).last).not_to_have_text(THINKING, timeout=SLOW)
+    wait_idle(page, chat)
+
+
+def toasts(page: Page) -> Locator:
+    return page.locator(".toast-body")
+
+
+def dismiss_toasts(page: Page) -> None:
+    """Close every toast (so a screenshot shows the page, not a notice over it)."""
+    closers = page.locator(".toast-close")
+    for _ in range(closers.count()):
+        closers.first.click()
+    expect(toasts(page)).to_have_count(0)
+
+
+def event_index(page: Page, elem_id: str, event: str = "click") -> int:
+    """The fn_index the page sends for ``event`` on the component with ``elem_id``."""
+    index = page.evaluate(
+        """([elemId, event]) => {
+            const config = window.gradio_config;
+            const comp = config.components.find(c => c.props && c.props.elem_id === elemId);
+            if (!comp) return null;
+            const dep = config.dependencies.find(
+                d => d.targets.some(([id, name]) => id === comp.id && name === event));
+            return dep ? dep.id : null;
+        }""",
+        [elem_id, event],
+    )
+    assert isinstance(index, int), f"no {event} event on #{elem_id}"
+    return index
+
+
+def scroll_to_top(page: Page, elem_id: str) -> None:
+    """Scroll every scrolled box inside the component back to its top."""
+    page.locator(f"#{elem_id}").evaluate(
+        """root => [root, ...root.querySelectorAll('*')]
+            .filter(e => e.scrollHeight > e.clientHeight + 1 && e.scrollTop > 0)
+            .forEach(e => { e.scrollTop = 0; })"""
+    )
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save the whole page to docs/screenshots/<name>.png (overwritten each run)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.mouse.move(0, 0)  # no hover effects in the picture
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
+    return path
