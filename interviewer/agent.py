@@ -222,6 +222,8 @@ class InterviewAgent:
             return None
         last = self._last_interviewer_turn()
         text = last.text.split("\n\n")[-1] if last else ""
+        if last and last.kind == "follow_up" and last.target is None and self.thread:
+            text = self.thread.question.text  # after a redirect or an answered aside: the question
         return self._pend(
             Decision(
                 kind=last.kind if last else "question",
@@ -447,7 +449,8 @@ class InterviewAgent:
         if self.phase == "main" and self.thread is not None:
             q = self.thread.question
             if self._empty_streak() >= 1:  # the second empty reply in a row: offer a way out
-                return self._say("question", empty_offer(q.text), q.id, None, notes=("reask",))
+                offer = empty_offer(again or q.text)  # the pending question, e.g. a wrench
+                return self._say("question", offer, q.id, None, notes=("reask",))
             text = f"Take your time; there's no rush. When you're ready: {again or q.text}"
             return self._say("question", text, q.id, None, notes=("reask",))
         text = "Take your time. " + (again or "Anything you'd like to add?")

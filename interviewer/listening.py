@@ -135,7 +135,7 @@ def after_not_done(times: int, quote: str | None) -> str:
 def empty_offer(question_text: str) -> str:
     """After two empty replies: offer to rephrase or move on instead of repeating."""
     return (
-        "No rush. Would it help if I put it differently, or shall we move on? Type /skip to go "
-        "to the next question, or start with whatever comes to mind, even a partial example. "
-        f"The question was: {question_text}"
+        "No rush. Would it help if I put it differently, or shall we move on? Say /skip (or "
+        "press Skip) to go to the next question, or start with whatever comes to mind, even a "
+        f"partial example. Where we were: {question_text}"
     )

@@ -20,6 +20,9 @@ from gradio.events import api
 from ..models import LEVELS
 from ..service import InterviewService
 from .identity import Identity, at_edge
+from .uploads import MAX_CHARS
+
+MAX_ROLE_CHARS = 200
 
 
 def register_api(service: InterviewService, identity: Identity) -> None:
@@ -37,8 +40,16 @@ def register_api(service: InterviewService, identity: Identity) -> None:
         Returns the session id and the interviewer's first message."""
         with at_edge():
             owner = identity.api_owner(request)
+            persona, role, level, jd, resume = (
+                str(x or "")
+                for x in (persona, role, level, jd, resume)  # None is "not given"
+            )
             if level and level not in LEVELS:
                 raise gr.Error(f"Level must be one of {', '.join(LEVELS)}, not {level!r}.")
+            for name, value, limit in (("jd", jd, MAX_CHARS), ("resume", resume, MAX_CHARS),
+                                       ("role", role, MAX_ROLE_CHARS)):  # fmt: skip
+                if len(value) > limit:
+                    raise gr.Error(f"{name} is {len(value):,} characters; the limit is {limit:,}.")
             session_id, turns = service.start(
                 persona=persona.strip() or None,
                 role=role.strip() or None,
@@ -54,7 +65,7 @@ def register_api(service: InterviewService, identity: Identity) -> None:
         kind (question, follow_up, wrench, closing) and whether the interview is over."""
         with at_edge():
             owner = identity.api_owner(request)
-            turns = service.reply(session_id, text, owner)
+            turns = service.reply(str(session_id or ""), str(text or ""), owner)
             done = service.info(session_id, owner).status == "finished"
             return {
                 "message": "\n\n".join(t.text for t in turns),

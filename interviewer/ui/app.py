@@ -44,6 +44,7 @@ CSS = """
   border: 1px solid var(--border-color-primary); line-height: 1.5; }
 .transcript .turn.interviewer { background: var(--background-fill-secondary); align-self: flex-start; }
 .transcript .turn.candidate { background: var(--color-accent-soft); align-self: flex-end; }
+.transcript .text { overflow-wrap: anywhere; }
 .transcript .who { font-size: 0.78rem; font-weight: 600; opacity: 0.7; margin-bottom: 2px; }
 .transcript mark.evidence { background: #fde68a; color: #1f2937; border-radius: 3px;
   padding: 0 2px; }

@@ -174,6 +174,8 @@ class PracticeTab:
             jd_text = optional_text(jd, "job description")
             resume_text = optional_text(resume, "resume")
             chosen = None if persona in ("", AUTO) else persona
+            if not 5 <= float(time_box or 0) <= 180:
+                raise gr.Error("The time box is 5 to 180 minutes.")
             hide, show = gr.Column(visible=False), gr.Column(visible=True)
             yield {self.setup: hide, self.banner: gr.Row(visible=False), self.room: show}
             yield {self.chat: [says(THINKING)], self.title: "### Preparing your interview…"}

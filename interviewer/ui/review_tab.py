@@ -288,6 +288,21 @@ class CoachReviewHandlers:
         """criteria, reason box (emptied), agreement, audit."""
         coach = self.coach_on(token, session_id)
         assert session_id is not None  # checked by coach_on
+        try:
+            return self._override(token, session_id, criterion_id, score, reason, coach)
+        except gr.Error as exc:  # a refused input: say so, and leave every panel as it was
+            gr.Warning(exc.message)
+            return (gr.skip(),) * 4
+
+    def _override(
+        self,
+        token: str | None,
+        session_id: str,
+        criterion_id: str | None,
+        score: float | None,
+        reason: str | None,
+        coach: str,
+    ) -> tuple[Any, ...]:
         if not criterion_id:
             raise refuse("Choose the criterion to override")
         if score is None:
@@ -306,6 +321,15 @@ class CoachReviewHandlers:
         """comments, comment box (emptied)."""
         coach = self.coach_on(token, session_id)
         assert session_id is not None
+        try:
+            return self._comment(session_id, turn, text, coach)
+        except gr.Error as exc:  # a refused input: say so, and leave every panel as it was
+            gr.Warning(exc.message)
+            return gr.skip(), gr.skip()
+
+    def _comment(
+        self, session_id: str, turn: str | float | None, text: str | None, coach: str
+    ) -> tuple[Any, ...]:
         number = parse_number(turn, "The turn")
         if number is not None and number != int(number):
             raise refuse("The turn is a whole number")

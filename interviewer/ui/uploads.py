@@ -129,6 +129,9 @@ def _reader(what: str) -> Callable[[str | None], Any]:
         except Exception as exc:  # a refusal is a warning; the field keeps its text
             gr.Warning(user_message(exc))
             return gr.Textbox()
+        if not text.strip():
+            gr.Warning(f"The {what} file is empty; the box keeps what it had.")
+            return gr.Textbox()
         gr.Info(f"Read {len(text):,} characters from the {what} file.")
         return text
 
