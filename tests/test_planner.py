@@ -66,3 +66,16 @@ def test_plan_is_deterministic_and_respects_exclusions(bank):
         bank, None, persona_id="behavioural", exclude={q.id for q in first.questions}
     )
     assert not {q.id for q in other.questions} & {q.id for q in first.questions}
+
+
+def test_the_role_title_chooses_the_round(bank):
+    from interviewer.planner import pick_persona
+
+    sre = (
+        "Site Reliability Engineer\nYou will own our on-call rotation, SLOs, Kubernetes "
+        "clusters, Terraform and incident response."
+    )
+    assert pick_persona(sre, bank) == "fundamentals"  # reliability work, not a behavioural round
+    assert pick_persona("Engineering Manager, Platform\nLead a team of 8.", bank) == "leadership"
+    ml = "Senior Machine Learning Engineer\nServe models in production and monitor drift."
+    assert pick_persona(ml, bank) == "ml-engineering"
