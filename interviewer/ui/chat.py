@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from gradio.components.chatbot import MessageDict
 
@@ -17,6 +17,9 @@ from ..live import Chunk
 from ..models import Turn
 from ..progress import Progress
 from .render import escape_text
+
+if TYPE_CHECKING:
+    from ..service import InterviewService
 
 T = TypeVar("T")
 THINKING = "…"
@@ -158,3 +161,51 @@ class Streamed(Generic[T]):
 
 def says(text: str) -> MessageDict:
     return MessageDict(role="assistant", content=text)
+
+
+class Shown(Protocol):
+    """What a tab keeps per browser for its chat: the session, its messages, the newest turn."""
+
+    messages: list[MessageDict]
+    last_seq: int | None
+
+    @property
+    def session_id(self) -> str: ...
+
+
+def stream_answer(
+    service: InterviewService,
+    owner: str,
+    state: Shown,
+    text: str,
+    chat: Any,
+    answer: Any,
+    view: Callable[[str, str], dict[Any, Any]],
+) -> Iterator[dict[Any, Any]]:
+    """Send an answer and stream the reply into ``chat``; then show the stored session.
+
+    The answer shows at once; the reply grows as the provider words it. If the interview moved
+    on in another window, nothing is recorded and the text goes back into the ``answer`` box;
+    on any other failure too (``at_edge`` around the caller says what happened).
+    """
+    import gradio as gr
+
+    from ..errors import SessionMoved
+    from .identity import user_message
+
+    shown = [*state.messages, MessageDict(role="user", content=escape_text(text))]
+    yield {chat: [*shown, says(THINKING)], answer: ""}
+    sid, seen = state.session_id, state.last_seq
+    job = Streamed(lambda on_chunk: service.reply(sid, text, owner, on_chunk, seen))
+    for partial in job:
+        yield {chat: [*shown, says(escape_text(partial))]}
+    try:
+        job.result()
+    except SessionMoved as moved:  # answered in another window: nothing was recorded
+        gr.Warning(user_message(moved))
+        yield view(sid, owner) | {answer: text}
+        return
+    except Exception:  # the answer goes back in the box; at_edge says what happened
+        yield {chat: state.messages, answer: text}
+        raise
+    yield view(sid, owner)

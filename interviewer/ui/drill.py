@@ -12,12 +12,11 @@ import gradio as gr
 import pandas as pd  # type: ignore[import-untyped]
 from gradio.components.chatbot import MessageDict
 
-from ..errors import SessionMoved
 from ..models import DIMENSIONS, LEVELS, Dimension, Level, Turn
 from ..scoring.scorecard import Scorecard
 from ..service import InterviewService
-from .chat import THINKING, Streamed, chat_messages, says
-from .identity import Identity, at_edge, user_message
+from .chat import chat_messages, stream_answer
+from .identity import Identity, at_edge
 from .render import escape_text
 
 WEAKEST = "My weakest dimension"
@@ -175,22 +174,9 @@ class DrillTab:
             if not (text or "").strip():
                 gr.Warning("Type your answer first, or press Score it now.")
                 return
-            shown = [*state.messages, MessageDict(role="user", content=escape_text(text))]
-            yield {self.chat: [*shown, says(THINKING)], self.answer: ""}
-            sid, seen = state.session_id, state.last_seq
-            job = Streamed(lambda on_chunk: self.service.reply(sid, text, owner, on_chunk, seen))
-            for partial in job:
-                yield {self.chat: [*shown, says(escape_text(partial))]}
-            try:
-                job.result()
-            except SessionMoved as moved:  # answered in another window: nothing was recorded
-                gr.Warning(user_message(moved))
-                yield self._view(sid, owner) | {self.answer: text}
-                return
-            except Exception:  # the answer goes back in the box; at_edge says what happened
-                yield {self.chat: state.messages, self.answer: text}
-                raise
-            yield self._view(sid, owner)
+            yield from stream_answer(
+                self.service, owner, state, text, self.chat, self.answer, self._view
+            )
 
     def _end(
         self, state: DrillState | None, browser_id: str | None, request: gr.Request

@@ -13,7 +13,6 @@ from functools import partial
 from typing import Any
 
 import gradio as gr
-from gradio.components.chatbot import MessageDict
 
 from ..errors import SessionMoved
 from ..models import LEVELS
@@ -27,6 +26,7 @@ from .chat import (
     progress_text,
     rating_for,
     says,
+    stream_answer,
     timer_text,
     turn_for,
 )
@@ -201,22 +201,9 @@ class PracticeTab:
             if not (text or "").strip():
                 gr.Warning("Type your answer first, or press Skip question to move on.")
                 return
-            shown = [*state.messages, MessageDict(role="user", content=escape_text(text))]
-            yield {self.chat: [*shown, says(THINKING)], self.answer: ""}
-            sid, seen = state.session_id, state.last_seq
-            job = Streamed(lambda on_chunk: self.service.reply(sid, text, owner, on_chunk, seen))
-            for partial in job:
-                yield {self.chat: [*shown, says(escape_text(partial))]}
-            try:
-                job.result()
-            except SessionMoved as moved:  # answered in another window: nothing was recorded
-                gr.Warning(user_message(moved))
-                yield self.view(sid, owner) | {self.answer: text}
-                return
-            except Exception:  # the answer goes back in the box; at_edge says what happened
-                yield {self.chat: state.messages, self.answer: text}
-                raise
-            yield self.view(sid, owner)
+            yield from stream_answer(
+                self.service, owner, state, text, self.chat, self.answer, self.view
+            )
 
     def _action(self, name: str) -> Callable[..., Updates]:
         def act(state: ChatState | None, browser_id: str | None, request: gr.Request) -> Updates:
