@@ -27,6 +27,17 @@ _KIND_HINTS = (
         "behavioural",
     ),
     (re.compile(r"\bhardest\b|\bmost (?:difficult|complex)\b", re.I), "problem"),
+    # Questions about the candidate's own work and choices ("your experience with Celery",
+    # "why did you choose Django", "something you're proud of"): a story is the answer, so
+    # probes follow the narrative order (detail, ownership, outcome) before trade-offs.
+    (
+        re.compile(
+            r"\b(?:your|you[’']ve|you have|have you|did you|were you|you[’']re|you were|"
+            r"do you|would you|how you)\b",
+            re.I,
+        ),
+        "experience",
+    ),
 )
 GENERIC_WRENCHES = (
     "Say traffic grows tenfold over the next year. What breaks first in your design, and what "
