@@ -10,15 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
+from app_process import App, free_port, start_app  # noqa: F401  (re-exported)
 from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 
 from interviewer.config import REPO_ROOT
@@ -37,75 +31,6 @@ SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 900}
 SLOW = 20_000  # ms: a generous ceiling for one server round trip on a busy CI machine
 THINKING = "…"  # what the chat shows while the interviewer's reply is on its way
-
-
-# -- the app ------------------------------------------------------------------------------------
-@dataclass
-class App:
-    home: Path
-    port: int
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_app(home: Path, env: dict[str, str], timeout: float = 90) -> App:
-    """``python app.py`` on a free port with ``env`` added; returns once the page answers."""
-    port = free_port()
-    # only the settings given here: none of the caller's INTERVIEWER_* variables (a database URL,
-    # candidate logins...) reach the app
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("INTERVIEWER_")}
-    full_env.update(env)
-    full_env.update(
-        INTERVIEWER_HOME=str(home),
-        GRADIO_SERVER_NAME="127.0.0.1",
-        GRADIO_SERVER_PORT=str(port),
-        GRADIO_ANALYTICS_ENABLED="False",
-    )
-    home.parent.mkdir(parents=True, exist_ok=True)
-    log = home.parent / f"app-{port}.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, str(REPO_ROOT / "app.py")],
-            cwd=REPO_ROOT,
-            env=full_env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    app = App(home, port, process, log)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the app exited early:\n{app.log_text()}")
-        try:
-            with urllib.request.urlopen(app.url + "config", timeout=2) as response:
-                if response.status == 200:
-                    return app
-        except OSError:
-            time.sleep(0.2)
-    app.stop()
-    raise AssertionError(f"the app did not answer within {timeout:.0f} s:\n{app.log_text()}")
 
 
 def chromium_problem() -> str | None:

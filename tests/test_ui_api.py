@@ -4,25 +4,17 @@ with no cross-talk, owners kept apart, and kill -9 mid-interview then resume."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("gradio")
+from app_process import App, start_app  # noqa: E402
 from gradio_client import Client  # noqa: E402
 from gradio_client.exceptions import AppError  # noqa: E402
 
-from interviewer.config import REPO_ROOT, Settings  # noqa: E402
 from interviewer.scoring.scorecard import Scorecard  # noqa: E402
 from interviewer.service import InterviewService  # noqa: E402
 from interviewer.ui.identity import NO_SESSION  # noqa: E402
@@ -30,74 +22,11 @@ from interviewer.ui.identity import NO_SESSION  # noqa: E402
 PERSONAS = ("behavioural", "fundamentals", "system-design", "leadership", "complex-problem")
 
 
-@dataclass
-class Server:
-    home: Path
-    port: int
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def client(self) -> Client:
-        return Client(self.url, verbose=False)
-
-    def service(self) -> InterviewService:
-        """A second service on the server's home, to read what the server stored."""
-        return InterviewService(Settings(home=self.home, embedder="hash"))
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+Server = App
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(home: Path, port: int | None = None) -> Server:
-    port = port or free_port()
-    env = os.environ.copy()
-    env.update(
-        INTERVIEWER_HOME=str(home),
-        INTERVIEWER_EMBEDDER="hash",
-        GRADIO_SERVER_NAME="127.0.0.1",
-        GRADIO_SERVER_PORT=str(port),
-        GRADIO_ANALYTICS_ENABLED="False",
-    )
-    env.pop("INTERVIEWER_PROVIDER", None)
-    log = home.parent / f"server-{port}-{time.monotonic_ns()}.log"
-    home.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, str(REPO_ROOT / "app.py")],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    server = Server(home, port, process, log)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the app exited early:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(server.url + "config", timeout=2) as response:
-                if response.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.3)
-    server.stop(signal.SIGKILL)
-    raise AssertionError(f"the app did not start:\n{log.read_text(errors='replace')}")
+def start_server(home: Path, port: int | None = None) -> App:
+    return start_app(home, {"INTERVIEWER_EMBEDDER": "hash"}, port=port)
 
 
 @pytest.fixture(scope="module")
