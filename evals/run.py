@@ -34,10 +34,13 @@ class _Scorer:
     def __init__(self) -> None:
         self.reader: Reader | None = None
 
-    def __call__(self, question: str, answer: str) -> Any:
+    def bank_reader(self) -> Reader:
         if self.reader is None:
             self.reader = _reader()
-        return _score_answer(question, answer, check_short=False, reader=self.reader)
+        return self.reader
+
+    def __call__(self, question: str, answer: str) -> Any:
+        return _score_answer(question, answer, check_short=False, reader=self.bank_reader())
 
 
 score_answer = _Scorer()
@@ -110,9 +113,12 @@ def pairs() -> dict[str, Any]:
 
 def off_topic() -> dict[str, Any]:
     rows = load("offtopic.jsonl")
+    # As `score-answers` reads a file: its own questions join the bank's as references.
+    reader = score_answer.bank_reader().with_questions([r["question"] for r in rows])
     false_flags, missed = [], []
     for r in rows:
-        flagged = not score_answer(r["question"], r["answer"]).on_topic
+        score = _score_answer(r["question"], r["answer"], check_short=False, reader=reader)
+        flagged = not score.on_topic
         if flagged and r["on_topic"]:
             false_flags.append(r["id"])
         if not flagged and not r["on_topic"]:

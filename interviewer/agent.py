@@ -31,13 +31,13 @@ from .listening import (
     is_clarifying,
     not_done,
 )
-from .models import DIMENSIONS, Dimension, Persona, Plan, Question, Transcript, Turn, TurnKind
+from .models import Dimension, Persona, Plan, Question, Transcript, Turn, TurnKind
 from .probes import (
-    SHOWN_FOR_PROBING,
     SKETCH_NUDGES,
     follow_up_text,
     probe_target,
     short_quote,
+    shown_for_probing,
     stable_index,
 )
 
@@ -305,9 +305,7 @@ class InterviewAgent:
         if analysis.steering and analysis.substance_sentences == 0 and not analysis.tool_lists:
             text = f"Let's stay with the interview. {self._last_interviewer_text() or q.text}"
             return self._say("follow_up", text, q.id, None, notes=("steering_ignored",))
-        thread.shown |= {
-            d for d in DIMENSIONS if analysis.dimensions[d].strength >= SHOWN_FOR_PROBING
-        }
+        thread.shown |= shown_for_probing(analysis)
         if self._out_of_time():
             return self._move_on()
 

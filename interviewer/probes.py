@@ -10,14 +10,17 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from .analysis import AnswerAnalysis
-from .analysis.lexicon import INJECTION
-from .analysis.text import split_sentences
+from .analysis.lexicon import INJECTION, STOPWORDS
+from .analysis.text import split_sentences, stem, words
 from .models import Dimension, Question
 from .scoring.answer import overall_score
 
 # Any real evidence of a dimension (a number, a reason, a lesson) means it is not probed: asking
 # "give me a number" after one was given sounds like the interviewer was not listening.
 SHOWN_FOR_PROBING = 0.25
+# Outside a told story, specificity counts as shown only when this strong: tools, a coverage
+# target and a rule of thumb (about 0.6) are what raters call a "generic" answer.
+SPECIFIC_WITHOUT_STORY = 0.8
 _NARRATIVE: tuple[Dimension, ...] = (
     "specificity",
     "ownership",
@@ -114,6 +117,22 @@ def pick_quote(answer: str, target: Dimension | None) -> str | None:
     return short_quote(sentences[0])
 
 
+def shown_for_probing(analysis: AnswerAnalysis) -> set[str]:
+    """The dimensions an answer shows enough of that probing them would not sound like listening.
+
+    Any real evidence counts (a number, a reason, a lesson), except for specificity outside a
+    told story: in a general answer a named tool or a rule of thumb is weak specificity, not a
+    concrete example, and the candidate is still asked for one.
+    """
+    told = analysis.narrative_sentences > 0
+    return {
+        d
+        for d, finding in analysis.dimensions.items()
+        if finding.strength >= SHOWN_FOR_PROBING
+        and (d != "specificity" or told or finding.strength >= SPECIFIC_WITHOUT_STORY)
+    }
+
+
 def probe_target(
     kind: str | None,
     analysis: AnswerAnalysis,
@@ -130,9 +149,29 @@ def probe_target(
     for dim in PRIORITY.get(kind or "", _TECHNICAL):
         if dim in shown or dim in probed:
             continue
-        if analysis.dimensions[dim].strength < SHOWN_FOR_PROBING:
+        if dim not in shown_for_probing(analysis):
             return dim
     return None
+
+
+# Words a probe uses to ask, not what it asks about.
+_ASKING = frozenset(
+    stem(w)
+    for w in "what which why how when who where would could did does do you your was were is "
+    "are be been the a an and or of to in on for it that this there then than with about "
+    "before after just make made happen happened exactly part give tell".split()
+)
+ALREADY_SAID = 0.6  # share of a probe's subject words already in the answer
+
+
+def already_said(probe: str, answer: str) -> bool:
+    """Whether the answer already names most of what ``probe`` asks about (at least two words),
+    e.g. "which operation was at risk, and what went wrong?" after the candidate named both."""
+    asked = {stem(w) for w in words(probe)} - _ASKING - {stem(w) for w in STOPWORDS}
+    if len(asked) < 2:
+        return False
+    said = {stem(w) for w in words(answer)}
+    return len(asked & said) / len(asked) >= ALREADY_SAID
 
 
 def follow_up_text(
@@ -140,6 +179,8 @@ def follow_up_text(
 ) -> str:
     """A probe that names what the candidate said, then asks for the missing dimension."""
     quote = pick_quote(answer, target)
-    probe = (question.probes.get(target) if question else None) or GENERIC_PROBES[target]
+    probe = question.probes.get(target) if question else None
+    if probe is None or already_said(probe, answer):
+        probe = GENERIC_PROBES[target]  # never ask for what the candidate has just said
     lead = _LEADS[stable_index(f"{question.id if question else ''}{salt}", len(_LEADS))]
     return f"{lead.format(q=quote)} {probe}" if quote else probe

@@ -136,3 +136,72 @@ def test_a_reply_to_a_follow_up_is_not_judged_against_other_questions(service):
     assert "bring us back" not in turn.text
     stored = service.get(session_id).turns
     assert "off_topic" not in stored[-2].notes
+
+
+def test_a_probe_never_asks_for_what_the_answer_just_said() -> None:
+    from interviewer.models import Question
+    from interviewer.probes import GENERIC_PROBES, follow_up_text
+
+    question = Question(
+        id="race",
+        text="Where could two requests race in your take-home, and what would go wrong?",
+        kind="technical",
+        topics=["concurrency"],
+        levels=["mid"],
+        probes={
+            "specificity": "Which operation is at risk, and what would the wrong outcome be?",
+            "reasoning": "Why a lock rather than a transaction or an atomic update?",
+            "impact": "How would you show the fix works under load?",
+        },
+        personas=["take-home"],
+    )
+    said = (
+        "The operation at risk is the balance update: two withdrawals run at once, both read "
+        "the old balance, and the wrong outcome is a negative balance."
+    )
+    text = follow_up_text(question, said, "specificity")
+    assert "Which operation is at risk" not in text
+    assert GENERIC_PROBES["specificity"] in text
+    # An answer that names neither still gets the question's own probe.
+    vague = "I think there could be some race somewhere, I would add locks to be safe."
+    assert "Which operation is at risk" in follow_up_text(question, vague, "specificity")
+
+
+@pytest.fixture(scope="module")
+def minilm_service(tmp_path_factory) -> InterviewService:
+    """Relevance needs real embeddings (the hash embedder is for speed, not meaning)."""
+    home = tmp_path_factory.mktemp("minilm") / "home"
+    return InterviewService(Settings(home=home, embedder="minilm"))
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        # General rules with a number or a tool: weak specificity, no told situation.
+        (
+            "How do you handle getting stuck on a task?",
+            "If I am blocked more than two hours I ask in the team channel, and if it is urgent "
+            "I call my lead directly. I always write down what I tried first so nobody repeats it.",
+        ),
+        (
+            "How do you approach testing in an early-stage product?",
+            "I write unit tests for the core logic and aim for around 70 percent coverage, plus a "
+            "few end to end tests with Playwright for login and checkout before every release.",
+        ),
+    ],
+)
+def test_a_general_answer_is_asked_for_a_concrete_example(minilm_service, question, answer):
+    decision = minilm_service.follow_up(question, answer)
+    assert decision.kind == "follow_up"
+    assert decision.target == "specificity"
+
+
+def test_a_told_story_with_named_specifics_is_not_asked_for_specifics(minilm_service) -> None:
+    answer = (
+        "Last year I moved our nightly export from cron on one VM to an Airflow DAG on "
+        "Kubernetes. It processed about four million rows from Postgres into S3 and I split it "
+        "into twelve tasks by customer region."
+    )
+    decision = minilm_service.follow_up("Tell me about a data pipeline you built.", answer)
+    assert decision.kind == "follow_up"
+    assert decision.target not in (None, "specificity")

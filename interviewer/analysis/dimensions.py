@@ -27,6 +27,9 @@ _SUBJECT_WORDS = re.compile(
 )
 METRIC_SALAD_NUMBERS = 3  # measurements in one sentence that need a subject to count
 NOT_ENGLISH_MIN_WORDS = 6  # shorter replies are judged on depth only
+# A run-on answer ("we did X, and then Y, and so Z") says as much in one sentence as three
+# short ones: it gets the embedding relevance check too.
+SUBSTANTIVE_WORDS = 30
 NOT_ENGLISH_RATIO = 0.08  # English prose runs at 0.3-0.5 of these words; other languages near 0
 DESCRIBED_MIN_WORDS = 15  # a sentence this long that says what its tools do is not a list...
 DESCRIBED_MIN_VERBS = 2  # ...when it has at least this many verbs of what the system does
@@ -94,6 +97,10 @@ class AnswerAnalysis(BaseModel):
     )
     generic_ratio: float = 0.0
     substance_sentences: int = 0
+    narrative_sentences: int = Field(
+        default=0,
+        description="Sentences that tell a particular situation (a subject and a past tense).",
+    )
     buzzword_ratio: float = Field(
         default=0.0, description="Tool names and buzzwords per content word (name-dropping)."
     )
@@ -313,6 +320,26 @@ def analyse_answer(
         sum(1 for t in tokens if t in lx.STOPWORDS) / len(tokens) < NOT_ENGLISH_RATIO
     )
     evasive = not empty and content_words < 25 and bool(lx.EVASIVE.search(text))
+    before = reader.pending
+    if before is not None and not (empty or evasive or not_english):
+        # A batch's first pass: if the relative off-topic test needs a vector, this answer is
+        # analysed again once the vectors are in, so skip the rest of the work now.
+        joined = " ".join(s.text for s in kept)
+        judge_relevance(
+            reader,
+            question,
+            tuple(topics),
+            all_tokens,
+            joined,
+            substantive=False,
+            check_short=check_short,
+            relative=relative,
+        )
+        if (reader.pending or 0) > before:
+            nothing = {d: DimensionFinding(present=False, strength=0.0) for d in DIMENSIONS}
+            return AnswerAnalysis(
+                dimensions=nothing, on_topic=True, relevance=0.0, word_count=word_count
+            )
 
     generic = 0
     substance = 0
@@ -344,7 +371,7 @@ def analyse_answer(
         else:
             substance += 1
         context = _has_context(s)
-        narrated = context and bool(lx.NARRATIVE.search(text))
+        narrated = context and bool(lx.NARRATIVE.search(text)) and not lx.HABITUAL.search(text)
         if narrated and not platitude:
             narrative.append(text)  # a told story is a particular situation, not a claim
         generic_you = bool(lx.GENERIC_YOU.search(text)) and not lx.FIRST_PERSON.search(text)
@@ -395,7 +422,7 @@ def analyse_answer(
         tuple(topics),
         all_tokens,
         " ".join(s.text for s in kept),
-        substantive=substance >= 3,
+        substantive=substance >= 3 or content_words >= SUBSTANTIVE_WORDS,
         check_short=check_short,
         relative=relative,
     )
@@ -424,6 +451,7 @@ def analyse_answer(
         tool_lists=tool_lists,
         generic_ratio=round(generic_ratio, 3),
         substance_sentences=substance,
+        narrative_sentences=len(narrative),
         domain_terms=domain_terms,
         content_terms=len(content),
         buzzword_ratio=round(buzz / max(1, content_words), 3),

@@ -146,10 +146,13 @@ IRREGULAR_PAST = (
 )
 NARRATIVE = _rx(
     r"\b(?:I|we|he|she|they|my (?:team|manager|lead|colleague)|our (?:team|manager|lead|cto|ceo))\s+"
-    r"(?:\w+\s+){0,2}?(?:"
+    # not "I am blocked", "we get stuck": a present-tense state, not a told event
+    r"(?:(?!(?:am|is|are|be|get|gets|feel|feels)\b)\w+\s+){0,2}?(?:"
     + IRREGULAR_PAST
     + r"|(?!need|speed|feed|seed|bleed|breed|indeed)[a-z]{3,}ed)\b"
 )
+# A habit, not an occasion: "I always write down what I tried".
+HABITUAL = _rx(r"\b(?:always|usually|normally|typically|generally|whenever|every time|often)\b")
 GENERIC_YOU = _rx(
     r"\byou(?:'ll|'re|'d)?\s+(?:can|need|should|have|want|get|do|must|could|will|might|may|"
     r"are|use|make|see|know|just|always|never|then)\b|\bone should\b"

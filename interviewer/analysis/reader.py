@@ -73,6 +73,13 @@ class Reader:
         self._vectors: dict[str, object] = {}
         self._similarities: dict[Pair, float] = {}
         self._pending: list[Pair] | None = None  # set only on the per-batch views of deferring()
+        # A batch's own questions (``with_questions``): an answer may fit one of them better.
+        self._extra: tuple[str, ...] = ()
+        self._base: Reader | None = None  # the reader whose bank references a view shares
+        # stem -> the reference questions using it (the bank's; a view's batch)
+        self._index: dict[str, tuple[str, ...]] | None = None
+        self._extra_index: dict[str, tuple[str, ...]] | None = None
+        self._reference_cache: list[str] | None = None
 
     # -- subjects -------------------------------------------------------------------------------
     def subject(self, question: str, topics: tuple[str, ...] = ()) -> Subject:
@@ -137,34 +144,112 @@ class Reader:
             for q, a in todo:
                 self._similarities[(q, a)] = float(self._vectors[q] @ self._vectors[a])  # type: ignore[operator]
 
-    def closest_others(self, question: str, answer: str, k: int = 5) -> list[tuple[str, float]]:
+    def closest_others(
+        self,
+        question: str,
+        answer: str,
+        k: int = 5,
+    ) -> list[tuple[str, float]]:
         """The k reference questions closest to the answer, other than ``question``: (text, cos).
 
+        References are the bank's questions plus, on a ``with_questions`` view, a batch's own
+        (those not in the bank are embedded on first use).
         References very close to ``question`` (cosine >= NEAR_DUPLICATE) count as the same
         question. [] without references, or when the vectors are not computed yet (a
         deferring view): call ``similarity(question, answer)`` first.
         """
-        if self._references is None:
-            return []
         a_vec, q_vec = self._vectors.get(answer), self._vectors.get(question)
         if a_vec is None or q_vec is None:
             return []
-        matrix = self._reference_vectors()
-        if matrix is None or not len(matrix):
-            return []
         import numpy as np
 
-        same = matrix @ np.asarray(q_vec) >= NEAR_DUPLICATE
-        scores = matrix @ np.asarray(a_vec)
+        texts: list[str] = []
+        blocks: list[Any] = []
+        matrix = self._reference_vectors()
+        if matrix is not None and len(matrix):
+            texts += self._owner()._reference_texts
+            blocks.append(matrix)
+        known = set(texts)  # a batch's question that is also a bank question is there already
+        extra = [t for t in self._extra if t != question and t not in known]
+        if extra:
+            missing = [t for t in extra if t not in self._vectors]
+            if missing and self._pending is not None:
+                return []  # a batch's first pass: the second pass has them
+            self._embed(missing)
+            texts += extra
+            blocks.append(np.stack([np.asarray(self._vectors[t]) for t in extra]))
+        if not blocks:
+            return []
+        stacked = np.vstack(blocks) if len(blocks) > 1 else blocks[0]
+        same = stacked @ np.asarray(q_vec) >= NEAR_DUPLICATE
+        scores = stacked @ np.asarray(a_vec)
         scores[same] = -1.0
         top = np.argsort(-scores)[:k]
-        return [(self._reference_texts[i], float(scores[i])) for i in top if scores[i] > -1.0]
+        return [(texts[i], float(scores[i])) for i in top if scores[i] > -1.0]
+
+    def question_frequency(self, stem: str) -> int:
+        """In how many reference questions (the bank's, and a view's batch) ``stem`` occurs."""
+        return len(self._postings().get(stem, ())) + len(self._extra_postings().get(stem, ()))
+
+    def _reference_list(self) -> list[str]:
+        if self._reference_cache is None:
+            refs = self._references() if self._references is not None else []
+            self._reference_cache = list(dict.fromkeys(refs))
+        return self._reference_cache
+
+    def _postings(self) -> dict[str, tuple[str, ...]]:
+        owner = self._owner()
+        if owner._index is None:
+            owner._index = self._index_of(owner._reference_list())
+        return owner._index
+
+    def _extra_postings(self) -> dict[str, tuple[str, ...]]:
+        if self._extra_index is None:
+            self._extra_index = self._index_of(list(self._extra))
+        return self._extra_index
+
+    def _index_of(self, texts: list[str]) -> dict[str, tuple[str, ...]]:
+        index: dict[str, list[str]] = {}
+        for text in texts:
+            for stem in self.subject(text).stems:
+                index.setdefault(stem, []).append(text)
+        return {k: tuple(v) for k, v in index.items()}
+
+    def with_questions(self, questions: Sequence[str]) -> Reader:
+        """A view that also counts ``questions`` (a batch file's own) as references.
+
+        Shares every cache with this reader. Used by batch scoring: an answer pasted under the
+        wrong question of a file usually fits that file's neighbouring question best, which
+        the bank may not hold.
+        """
+        view = copy.copy(self)
+        view._extra = tuple(dict.fromkeys(q for q in questions if q.strip()))
+        view._base = self._owner()
+        view._extra_index = None
+        return view
+
+    def _owner(self) -> Reader:
+        return self._base or self
+
+    def _embed(self, texts: list[str]) -> None:
+        if not texts:
+            return
+        embedder = self.embedder
+        with self._embed_lock:
+            todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+            if len(self._vectors) + len(todo) > MAX_VECTORS:
+                self._vectors.clear()
+                todo = list(dict.fromkeys(texts))
+            if todo:
+                self._vectors.update(zip(todo, embedder.embed(todo), strict=True))
 
     def _reference_vectors(self) -> Any:
+        if self._base is not None and self._pending is None:
+            return self._base._reference_vectors()  # computed once, on the reader that owns it
         if self._reference_matrix is None and self._references is not None:
             if self._pending is not None:
                 return None  # a batch's first pass: computed once, before the second pass
-            texts = list(dict.fromkeys(self._references()))
+            texts = self._reference_list()
             embedder = self.embedder
             with self._embed_lock:
                 if self._reference_matrix is None:
@@ -205,6 +290,11 @@ class Reader:
     def warm_references(self) -> None:
         """Embed the reference questions now (a batch does this before its second pass)."""
         self._reference_vectors()
+
+    @property
+    def pending(self) -> int | None:
+        """How many similarities this ``deferring()`` view has put off; None on a reader."""
+        return None if self._pending is None else len(self._pending)
 
     @contextmanager
     def deferring(self) -> Iterator[tuple[Reader, list[Pair]]]:

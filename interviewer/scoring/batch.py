@@ -9,6 +9,7 @@ from ..analysis import Reader
 from .answer import score_answer
 
 CHUNK = 256
+MAX_FILE_QUESTIONS = 5000  # a file's own questions kept as off-topic references
 Row = tuple[int, Any | None, str | None]
 
 
@@ -19,16 +20,29 @@ def score_answer_lines(
 
     Rows go in chunks: a first pass defers the few embedding look-ups the relevance check
     needs, one batched embedding call answers them, and only those rows are scored again.
+    The file's own questions (those read so far) join the bank's as references for the
+    off-topic test: an answer filed under the wrong question fits its neighbour best.
     """
     reader = reader or Reader()
+    questions: dict[str, None] = {}
     chunk: list[Row] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) == CHUNK:
-            yield from _score_chunk(chunk, max_chars, reader)
+            yield from _score_chunk(
+                chunk, max_chars, _with_file_questions(reader, chunk, questions)
+            )
             chunk = []
     if chunk:
-        yield from _score_chunk(chunk, max_chars, reader)
+        yield from _score_chunk(chunk, max_chars, _with_file_questions(reader, chunk, questions))
+
+
+def _with_file_questions(reader: Reader, chunk: list[Row], seen: dict[str, None]) -> Reader:
+    for _, obj, _ in chunk:
+        question = obj.get("question") if isinstance(obj, dict) else None
+        if isinstance(question, str) and question.strip() and len(seen) < MAX_FILE_QUESTIONS:
+            seen[question] = None
+    return reader.with_questions(list(seen))
 
 
 def _score_chunk(chunk: list[Row], max_chars: int, reader: Reader) -> list[dict[str, Any]]:

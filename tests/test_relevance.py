@@ -1,0 +1,85 @@
+"""The relative off-topic test: an answer that fits a neighbouring question clearly better (the
+bank's, or one of the same file's), and names nothing that sets the asked question apart, is
+flagged; the same answer under its own question is not. Our own examples (the real answers
+stay in ../shared)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from interviewer.analysis import Reader, analyse_answer
+from interviewer.bank import Bank
+from interviewer.scoring.batch import score_answer_lines
+
+RELEASE = "What would you automate first in a small team's release process?"
+FRAMEWORK = "Why would you choose FastAPI over Django for a new service?"
+# Written as the FastAPI answer, in one run-on sentence as candidates often do.
+FRAMEWORK_ANSWER = (
+    "I would pick FastAPI because the service is mostly I/O bound, it talks to three partner "
+    "APIs and Postgres, and async handlers let one worker keep hundreds of requests waiting "
+    "without threads, plus the pydantic models give us request validation and the OpenAPI docs "
+    "for free, which the mobile team asked for."
+)
+RELEASE_ANSWER = (
+    "The changelog and the version bump. Today someone spends an hour before each release "
+    "reading merged pull requests; with conventional commits a CI job can write both, tag the "
+    "release and publish the image, so shipping becomes merging one pull request."
+)
+SESSIONS = "How would you store sessions for a web app running on many servers?"
+INFERENCE_ANSWER = (
+    "For GPU inference we run vLLM on two A100 nodes behind a small router, the router keeps a "
+    "queue per model and sends requests to the node with the fewest tokens in flight, and we "
+    "autoscale on queue depth rather than on CPU since CPU tells nothing for GPU work."
+)
+
+
+@pytest.fixture(scope="module")
+def bank_reader(bank: Bank) -> Reader:
+    return Reader(references=lambda: [q.text for q in bank.questions.values()])
+
+
+def test_an_answer_to_the_neighbouring_question_in_a_file_is_flagged(bank_reader: Reader) -> None:
+    # The bank holds no question this answer fits better: alone, it passes.
+    assert analyse_answer(RELEASE, FRAMEWORK_ANSWER, reader=bank_reader, check_short=False).on_topic
+    view = bank_reader.with_questions([RELEASE, FRAMEWORK])
+    misfiled = analyse_answer(RELEASE, FRAMEWORK_ANSWER, reader=view, check_short=False)
+    assert not misfiled.on_topic
+    # The same answers under their own questions, with the same references, are on topic.
+    assert analyse_answer(FRAMEWORK, FRAMEWORK_ANSWER, reader=view, check_short=False).on_topic
+    assert analyse_answer(RELEASE, RELEASE_ANSWER, reader=view, check_short=False).on_topic
+
+
+def test_a_run_on_answer_about_something_else_is_checked_too(bank_reader: Reader) -> None:
+    """One long sentence is not "too little to check": real candidates write that way."""
+    analysis = analyse_answer(SESSIONS, INFERENCE_ANSWER, reader=bank_reader, check_short=False)
+    assert not analysis.on_topic
+
+
+def test_score_answers_uses_the_files_own_questions(bank_reader: Reader) -> None:
+    rows = [
+        (1, {"id": "a", "question": FRAMEWORK, "answer": FRAMEWORK_ANSWER}, None),
+        (2, {"id": "b", "question": RELEASE, "answer": FRAMEWORK_ANSWER}, None),
+        (3, {"id": "c", "question": RELEASE, "answer": RELEASE_ANSWER}, None),
+    ]
+    out = {line["id"]: line for line in score_answer_lines(rows, reader=bank_reader)}
+    assert out["a"]["on_topic"] and out["c"]["on_topic"]
+    assert not out["b"]["on_topic"] and out["b"]["overall"] == 1
+    json.dumps(out)  # the lines stay plain JSON
+
+
+def test_a_view_shares_the_caches_and_leaves_the_reader_unchanged(bank_reader: Reader) -> None:
+    view = bank_reader.with_questions([FRAMEWORK])
+    analyse_answer(RELEASE, FRAMEWORK_ANSWER, reader=view, check_short=False)
+    opening = FRAMEWORK_ANSWER[:240]
+    assert (RELEASE, opening) in bank_reader._similarities  # computed once, shared
+    others = [t for t, _ in bank_reader.closest_others(RELEASE, opening, k=400)]
+    assert FRAMEWORK not in others  # the file's questions belong to the view only
+    assert FRAMEWORK in [t for t, _ in view.closest_others(RELEASE, opening, k=400)]
+
+
+def test_open_questions_are_never_flagged_by_the_relative_test(bank_reader: Reader) -> None:
+    view = bank_reader.with_questions([FRAMEWORK])
+    question = "Walk me through a system you are proud of."
+    assert analyse_answer(question, FRAMEWORK_ANSWER, reader=view, check_short=False).on_topic
