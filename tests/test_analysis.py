@@ -171,3 +171,28 @@ def test_measurement_sentences_are_results_not_steering(sentence, reader):
 def test_instructions_to_the_scorer_are_still_steering(sentence, reader):
     a = analyse_answer("Tell me about an incident you handled.", sentence, reader=reader)
     assert a.steering
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Я оптимизировал запросы к базе данных и добавил индексы, время ответа упало вдвое.",
+        "データベースのクエリを最適化して、インデックスを追加しました。",
+        "Wir haben die Datenbank mit Indizes optimiert und die Antwortzeit halbiert.",
+    ],
+)
+def test_an_answer_in_another_script_is_not_english_not_empty(answer: str) -> None:
+    a = analyse_answer("How do you speed up a slow query?", answer)
+    assert a.not_english and not a.empty and not a.on_topic
+
+
+def test_a_bare_tool_list_is_vague_not_foreign() -> None:
+    a = analyse_answer(
+        "How do you speed up a slow query?", "Redis, Kafka, Kubernetes, Nginx, Envoy."
+    )
+    assert not a.not_english and not a.empty
+    assert a.tool_lists
+
+
+def test_emoji_alone_is_empty() -> None:
+    assert analyse_answer("How do you speed up a slow query?", "🙂🙂🙂").empty

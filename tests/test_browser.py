@@ -408,6 +408,21 @@ def test_candidate_text_shows_literally(new_candidate: Callable[[], Page]) -> No
         expect(page.locator("#transcript")).to_contain_text(part)
 
 
+def test_an_empty_send_warns_and_keeps_the_chat(new_candidate: Callable[[], Page]) -> None:
+    page = new_candidate()
+    start_interview(page)
+    shown = bot_messages(page).count()
+    question = bot_messages(page).last.inner_text()
+    field(page, "answer").fill("   ")
+    page.locator("#send").click()
+    expect(toasts(page).filter(has_text="Type your answer first")).to_be_visible()
+    wait_idle(page, "chat")
+    expect(bot_messages(page)).to_have_count(shown)  # nothing wiped, nothing sent
+    expect(bot_messages(page).last).to_have_text(question)
+    send_answer(page, "I would start with the data model, then the API, then the cache.")
+    expect(user_messages(page)).to_have_count(1)
+
+
 # -- 4. coach review ------------------------------------------------------------------------------
 def test_coach_review_login_and_override_agreement(
     new_candidate: Callable[[], Page], running: Running

@@ -182,6 +182,15 @@ def test_score_answers_keeps_one_output_line_per_input_line(capsys, tmp_path):
     assert "empty line" in lines[1]["error"] and lines[2]["id"] == "y"
 
 
+def test_score_answers_with_no_scorable_line_is_exit_2(capsys, tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{broken\n{"id": "x", "question": "Why?"}\n')
+    code = main(["score-answers", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 2 and "2 of 2 lines could not be scored" in err
+    assert [json.loads(x)["line"] for x in out.splitlines()] == [1, 2]
+
+
 def test_simulate_reports_every_bad_line(capsys, tmp_path):
     answers = write_jsonl(tmp_path / "a.jsonl", ["{bad", {"answer": "ok"}, {"text": "no"}])
     code, _, err = run(

@@ -312,12 +312,17 @@ def analyse_answer(
     all_tokens = [w for s in kept for w in s.words]
     word_count = len(words(text))
     content_words = sum(1 for w in all_tokens if w not in lx.STOPWORDS)
-    empty = word_count == 0
+    # Letters in a script the tokenizer does not read (Cyrillic, CJK...) are an answer in
+    # another language, not an empty one. Emoji and punctuation alone are empty.
+    foreign = sum(1 for ch in text if ch.isalpha() and not ch.isascii())
+    empty = word_count == 0 and foreign < NOT_ENGLISH_MIN_WORDS
     # The analysis reads English: an answer with (almost) none of its commonest words is in
-    # another language, and is scored as a non-answer, never read for depth.
-    tokens = words(text)
-    not_english = len(tokens) >= NOT_ENGLISH_MIN_WORDS and (
-        sum(1 for t in tokens if t in lx.STOPWORDS) / len(tokens) < NOT_ENGLISH_RATIO
+    # another language, and is scored as a non-answer, never read for depth. Tool lists are
+    # left out of the count: "Redis, Kafka, Nginx." is vague, not foreign.
+    tokens = all_tokens
+    not_english = (word_count == 0 and not empty) or (
+        len(tokens) >= NOT_ENGLISH_MIN_WORDS
+        and sum(1 for t in tokens if t in lx.STOPWORDS) / len(tokens) < NOT_ENGLISH_RATIO
     )
     evasive = not empty and content_words < 25 and bool(lx.EVASIVE.search(text))
     before = reader.pending

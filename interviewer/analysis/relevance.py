@@ -159,7 +159,9 @@ def judge_relevance(
     if _STRONGLY_OPEN.search(question) or (
         not subject.concepts - _BROAD_CONCEPTS and _OPEN_QUESTION.search(question)
     ):
-        return True, own  # an open question ("your biggest project"): the subject is theirs
+        # An open question ("your biggest project"): the subject is theirs. Measured: on-topic
+        # answers to open questions sit as far from them in meaning as off-topic ones do.
+        return True, own
     if content_words < MIN_SHORT_WORDS:
         return True, own  # the shortest are judged on depth only
     named = own >= RELATIVE_MAX_OVERLAP or _named(reader, subject, a_stems)
@@ -207,6 +209,10 @@ def _fits_elsewhere(
         apart = _apart(subject, other)
         if not apart.stems and not apart.concepts:
             continue  # the other question covers this one's subject: no evidence
+        field = subject.concepts - _BROAD_CONCEPTS
+        if field & a_concepts and field <= other.concepts:
+            continue  # a narrower question inside the asked one's field ("a slow query you
+            # tracked down" inside "improving performance"): fitting it is fitting this one
         if score - asked >= UNMISTAKABLE_MARGIN:
             return True  # so much closer elsewhere that a shared word is a coincidence
         return not _subject_present(apart, a_stems, a_concepts, strict=True)

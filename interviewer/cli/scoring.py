@@ -24,7 +24,13 @@ def cmd_score_answers(ws: InterviewService, args: argparse.Namespace) -> int:
     for line in tqdm(lines, total=len(rows), unit="answer", file=sys.stderr, disable=not show):
         failures += "error" in line
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
-    return 2 if failures and args.strict else 0
+    if failures:
+        print(
+            f"{failures} of {len(rows)} lines could not be scored (see their error lines)",
+            file=sys.stderr,
+        )
+    # Nothing scored at all is a failure even without --strict: a script should notice.
+    return 2 if failures and (args.strict or failures == len(rows)) else 0
 
 
 def cmd_score(ws: InterviewService, args: argparse.Namespace) -> int:

@@ -173,6 +173,8 @@ class DrillTab:
                 raise gr.Error("Start a drill first.", print_exception=False)
             if not (text or "").strip():
                 gr.Warning("Type your answer first, or press Score it now.")
+                # A generator that yields nothing blanks its outputs: show the chat as it is.
+                yield self._view(state.session_id, owner)
                 return
             yield from stream_answer(
                 self.service, owner, state, text, self.chat, self.answer, self._view

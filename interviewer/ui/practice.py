@@ -200,6 +200,8 @@ class PracticeTab:
                 raise gr.Error("Start an interview first.", print_exception=False)
             if not (text or "").strip():
                 gr.Warning("Type your answer first, or press Skip question to move on.")
+                # A generator that yields nothing blanks its outputs: show the chat as it is.
+                yield self.view(state.session_id, owner)
                 return
             yield from stream_answer(
                 self.service, owner, state, text, self.chat, self.answer, self.view
