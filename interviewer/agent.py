@@ -42,6 +42,8 @@ from .probes import (
 )
 
 WORDS_PER_MINUTE = 130  # speaking pace used to turn answers into interview minutes
+# Question kinds that ask about something that happened, not how one would do something.
+PAST_KINDS = frozenset({"behavioural", "experience", "leadership", "problem"})
 CLOSING_RESERVE_MINUTES = 5
 END_COMMANDS = frozenset({"/end", "/quit", "/exit", "/stop"})
 SKIP_COMMANDS = frozenset({"/skip", "/next"})
@@ -337,7 +339,7 @@ class InterviewAgent:
             if thread.not_done < 2:
                 thread.not_done += 1
                 quote = short_quote(split_sentences(answer)[0].text, 10) if answer else None
-                text = after_not_done(thread.not_done, quote)
+                text = after_not_done(thread.not_done, quote, q.kind in PAST_KINDS)
                 return self._say("follow_up", text, q.id, None, notes=("not_done",))
             return self._move_on()
         if analysis.evasive or (not analysis.on_topic and not analysis.empty):

@@ -118,13 +118,28 @@ def not_done(text: str, substance: int, word_count: int) -> bool:
     return word_count <= 60 or substance <= 2
 
 
-def after_not_done(times: int, quote: str | None) -> str:
-    """Acknowledge, then ask how they would approach it, or the nearest thing they did."""
+def after_not_done(times: int, quote: str | None, about_past: bool = False) -> str:
+    """Acknowledge, then ask how they would approach it, or the nearest thing they did.
+
+    ``about_past``: the question asks for something that happened ("the hardest bug you
+    fixed", "feedback you received"), where "how would you approach it" makes no sense; the
+    nearest real experience (a side project, study, another job) is asked for first.
+    """
     lead = f'Thanks for being straight about it ("{quote}"). ' if quote else "That's fine. "
+    if about_past and times <= 1:
+        return (
+            f"{lead}What is the closest thing that has happened to you, at work, in a side "
+            "project or in your studies? Tell me about that one."
+        )
     if times <= 1:
         return (
             f"{lead}Say you had to do it starting next week: how would you approach it, what "
             "would you do first, and what would you watch out for?"
+        )
+    if about_past:
+        return (
+            "Fair enough. Then tell me how you would handle it if it happened next month: what "
+            "would you do first?"
         )
     return (
         "Fair enough. What is the closest thing you have done, and what from it would carry "

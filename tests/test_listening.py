@@ -205,3 +205,13 @@ def test_a_told_story_with_named_specifics_is_not_asked_for_specifics(minilm_ser
     decision = minilm_service.follow_up("Tell me about a data pipeline you built.", answer)
     assert decision.kind == "follow_up"
     assert decision.target not in (None, "specificity")
+
+
+def test_not_done_on_a_question_about_the_past_asks_for_the_nearest_experience(service) -> None:
+    qid, persona = first_question_of(service, "behavioural")
+    session_id = one_question(service, qid, persona)
+    turn = service.reply(session_id, "Honestly I haven't had that happen to me yet.")[0]
+    assert turn.kind == "follow_up" and turn.target is None
+    assert "closest thing that has happened" in turn.text
+    assert "next week" not in turn.text  # "how would you approach it" fits no past event
+    assert not NUMBERS.search(turn.text)
