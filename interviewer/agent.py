@@ -30,6 +30,7 @@ from .listening import (
     empty_offer,
     is_clarifying,
     not_done,
+    pending_question,
 )
 from .models import Dimension, Persona, Plan, Question, Transcript, Turn, TurnKind
 from .probes import (
@@ -449,7 +450,7 @@ class InterviewAgent:
         if self.phase == "main" and self.thread is not None:
             q = self.thread.question
             if self._empty_streak() >= 1:  # the second empty reply in a row: offer a way out
-                offer = empty_offer(again or q.text)  # the pending question, e.g. a wrench
+                offer = empty_offer(pending_question(again) or q.text)  # e.g. a wrench
                 return self._say("question", offer, q.id, None, notes=("reask",))
             text = f"Take your time; there's no rush. When you're ready: {again or q.text}"
             return self._say("question", text, q.id, None, notes=("reask",))

@@ -147,6 +147,21 @@ def after_not_done(times: int, quote: str | None, about_past: bool = False) -> s
     )
 
 
+def pending_question(text: str | None) -> str | None:
+    """An interviewer turn without its lead-in ("Thanks for being straight about it (...). Say
+    you had to...?" -> "Say you had to...?"): what is still being asked. None for no text."""
+    if not text:
+        return None
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z\"'])", text.strip())
+    while len(parts) > 1 and parts[0].startswith(_LEAD_INS):
+        parts.pop(0)
+    return " ".join(parts)
+
+
+# Acknowledgements that open a turn; a quote ("You said ...") is part of the question.
+_LEAD_INS = ("Thanks", "That's fine", "Fair enough", "No rush", "Good", "OK", "Okay")
+
+
 def empty_offer(question_text: str) -> str:
     """After two empty replies: offer to rephrase or move on instead of repeating."""
     return (

@@ -90,7 +90,17 @@ def short_quote(sentence: str, max_words: int = 14) -> str:
         head = text.split(sep)[0]
         if 4 <= len(head.split()) <= max_words:
             return head
-    return " ".join(words[:max_words])
+    cut = words[:max_words]
+    # Never end a quote on a word that promises more ("...my role as", "...incident on").
+    while len(cut) > 4 and cut[-1].lower().strip(",;") in _DANGLING:
+        cut.pop()
+    return " ".join(cut).rstrip(",;")
+
+
+_DANGLING = frozenset(
+    "a an the as on of to in for with and or but my our their his her its at by from into "
+    "that which who is was were be been than then so because when while".split()
+)
 
 
 def pick_quote(answer: str, target: Dimension | None) -> str | None:

@@ -215,3 +215,28 @@ def test_not_done_on_a_question_about_the_past_asks_for_the_nearest_experience(s
     assert "closest thing that has happened" in turn.text
     assert "next week" not in turn.text  # "how would you approach it" fits no past event
     assert not NUMBERS.search(turn.text)
+
+
+def test_the_offer_after_empty_replies_repeats_the_question_not_its_preamble(service) -> None:
+    qid, persona = first_question_of(service, "technical")
+    session_id = one_question(service, qid, persona)
+    service.reply(session_id, "I haven't done that at work, honestly.")
+    service.reply(session_id, "")
+    offer = service.reply(session_id, " ")[0]
+    assert "/skip" in offer.text
+    assert "Thanks for being straight" not in offer.text
+    assert "how would you approach it" in offer.text  # the question still pending
+
+
+def test_quotes_never_end_on_a_dangling_word() -> None:
+    from interviewer.probes import short_quote
+
+    quote = short_quote(
+        "In my last job I was responsible for the whole billing platform and my role as the "
+        "tech lead was to keep it running every day"
+    )
+    assert quote.split()[-1] not in {"as", "and", "my", "the", "for"}
+    assert quote in (
+        "In my last job I was responsible for the whole billing platform and my role as the "
+        "tech lead was to keep it running every day"
+    )
