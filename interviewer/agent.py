@@ -34,6 +34,7 @@ from .listening import (
 )
 from .models import Dimension, Persona, Plan, Question, Transcript, Turn, TurnKind
 from .probes import (
+    BUILD_ON_IT,
     SKETCH_NUDGES,
     follow_up_text,
     probe_target,
@@ -360,6 +361,12 @@ class InterviewAgent:
             if thread.nudges < min(len(SKETCH_NUDGES), self.persona.probes_per_question):
                 # No design on the table yet: probes about "your algorithm" would presume one.
                 text = SKETCH_NUDGES[thread.nudges]
+                first = split_sentences(answer)
+                said = (
+                    short_quote(first[0].text, 12) if first and analysis.word_count >= 4 else None
+                )
+                if said:  # build on what they said rather than ask as if nothing was said
+                    text = f'You said "{said}". Good start. {BUILD_ON_IT[thread.nudges]}'
                 thread.nudges += 1
                 return self._say("follow_up", text, q.id, "specificity")
             return self._move_on()

@@ -62,6 +62,11 @@ SKETCH_NUDGES = (
     "It doesn't need to be complete. Where would the data live, and what is the first thing "
     "that happens when a request comes in?",
 )
+# The same nudges after a first piece of design: they build on it.
+BUILD_ON_IT = (
+    "What are the other main components around it, and how does one request flow through them?",
+    "Where does the data live, and what happens, step by step, when a request comes in?",
+)
 _LEADS = ('You said "{q}".', 'You mentioned "{q}".', 'Going back to "{q}":')
 _CHOICE = re.compile(
     r"\b(?:used|chose|picked|went with|decided|moved|switched|introduced|added|built|would use|"

@@ -240,3 +240,11 @@ def test_quotes_never_end_on_a_dangling_word() -> None:
         "In my last job I was responsible for the whole billing platform and my role as the "
         "tech lead was to keep it running every day"
     )
+
+
+def test_a_first_piece_of_design_is_built_on_not_ignored(service) -> None:
+    session_id = one_question(service, "sd-url-shortener", "system-design")
+    turn = service.reply(session_id, "I'd store the links in Postgres with a base62 id.")[0]
+    assert turn.kind == "follow_up"
+    assert "store the links in Postgres with a base62 id" in turn.text
+    assert "Let's get something on the board" not in turn.text
