@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -14,10 +14,15 @@ class Settings(BaseSettings):
     """Runtime configuration.
 
     Environment variables (prefix ``INTERVIEWER_``) override the defaults, e.g.
-    ``INTERVIEWER_HOME=/tmp/iv`` or ``INTERVIEWER_PROVIDER=scripted``.
+    ``INTERVIEWER_HOME=/tmp/iv`` or ``INTERVIEWER_PROVIDER=openai``. The model SDKs' own
+    variables (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``ANTHROPIC_API_KEY``,
+    ``ANTHROPIC_BASE_URL``) are read under those names; in code, pass the field names
+    (``Settings(openai_base_url=...)``).
     """
 
-    model_config = SettingsConfigDict(env_prefix="INTERVIEWER_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="INTERVIEWER_", extra="ignore", populate_by_name=True
+    )
 
     home: Path = Field(
         default=Path("~/.interviewer"),
@@ -31,16 +36,71 @@ class Settings(BaseSettings):
         description="Folder holding personas/, rubrics/ and questions/ (the repo root).",
     )
     provider: str = Field(
-        default="offline", description="Interviewer/judge provider: offline or scripted."
+        default="offline",
+        description="Who words the interviewer's turns (and judges, unless judge_provider is "
+        "set): offline, openai (also any OpenAI-compatible server by OPENAI_BASE_URL), "
+        "anthropic, or scripted (tests).",
     )
     model: str | None = Field(
-        default=None, description="Model name for a model provider (ignored by offline)."
+        default=None,
+        description="Model name for a model provider; unset: gpt-4o-mini for openai, "
+        "claude-3-5-haiku-latest for anthropic. Ignored by offline.",
+    )
+    judge_provider: str | None = Field(
+        default=None,
+        description="Provider that scores transcripts; unset: the same as provider.",
+    )
+    judge_model: str | None = Field(
+        default=None,
+        description="Model for the judge; unset: model when the judge provider is the same "
+        "provider, else that provider's default model.",
     )
     request_timeout: float = Field(
-        default=60.0, gt=0, description="Seconds before a provider call is abandoned."
+        default=60.0,
+        gt=0,
+        description="Seconds before a provider call (connect, or the wait for each part of "
+        "the reply) is abandoned.",
     )
     max_retries: int = Field(
         default=2, ge=0, le=10, description="Retries of a failed provider call before fallback."
+    )
+    retry_backoff: float = Field(
+        default=0.5,
+        ge=0,
+        le=60,
+        description="Seconds to wait before the first retry; doubled for each further retry "
+        "(at most 8 s). A 429's Retry-After, when given (up to 30 s), is used instead.",
+    )
+    temperature: float = Field(
+        default=0.0, ge=0, le=2, description="Sampling temperature sent to model providers."
+    )
+    max_output_tokens: int = Field(
+        default=2048,
+        ge=16,
+        description="Most tokens a model may write in one reply (sent to anthropic, which "
+        "requires it; openai servers use their own limit).",
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias="OPENAI_API_KEY",
+        description="OPENAI_API_KEY. Optional when OPENAI_BASE_URL names another server "
+        "(Ollama, vLLM, llama.cpp, LM Studio ignore it).",
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        validation_alias="OPENAI_BASE_URL",
+        description="OPENAI_BASE_URL: an OpenAI-compatible server, e.g. "
+        "http://127.0.0.1:11434/v1 for Ollama; unset: https://api.openai.com/v1.",
+    )
+    anthropic_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias="ANTHROPIC_API_KEY",
+        description="ANTHROPIC_API_KEY. Optional when ANTHROPIC_BASE_URL names another server.",
+    )
+    anthropic_base_url: str | None = Field(
+        default=None,
+        validation_alias="ANTHROPIC_BASE_URL",
+        description="ANTHROPIC_BASE_URL; unset: https://api.anthropic.com.",
     )
     database_url: str | None = Field(
         default=None,
@@ -87,6 +147,12 @@ class Settings(BaseSettings):
 
     def resolved_store_path(self) -> Path:
         return (self.store_path or self.resolved_home() / "chroma").expanduser()
+
+    def judge_settings(self) -> Settings:
+        """These settings with the judge's provider and model as ``provider`` and ``model``."""
+        provider = self.judge_provider or self.provider
+        model = self.judge_model or (self.model if provider == self.provider else None)
+        return self.model_copy(update={"provider": provider, "model": model})
 
 
 def get_settings() -> Settings:

@@ -32,3 +32,10 @@ def reader():
     from interviewer.analysis import Reader
 
     return Reader()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "real_llm: calls a real model API (needs a key); runs only with INTERVIEWER_REAL_LLM=1",
+    )

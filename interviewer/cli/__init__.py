@@ -30,14 +30,37 @@ from .sessions import cmd_chat, cmd_drill, cmd_follow_up, cmd_simulate, cmd_tran
 BAD_INPUT = (InputError, DataFileError, NotFoundError)
 
 
+MODEL_FLAGS = (  # flag, Settings field, help; each overrides its INTERVIEWER_* variable
+    ("--provider", "provider", "who words the interviewer's turns (INTERVIEWER_PROVIDER)"),
+    ("--model", "model", "model name for a model provider (INTERVIEWER_MODEL)"),
+    ("--judge-provider", "judge_provider", "who scores transcripts (INTERVIEWER_JUDGE_PROVIDER)"),
+    ("--judge-model", "judge_model", "model for the judge (INTERVIEWER_JUDGE_MODEL)"),
+)
+
+
+def _model_flags() -> argparse.ArgumentParser:
+    """The provider and model options, accepted before or after the command."""
+    from ..providers import REGISTRY
+
+    flags = argparse.ArgumentParser(add_help=False)
+    group = flags.add_argument_group("model provider")
+    for flag, dest, help_ in MODEL_FLAGS:
+        names = sorted(REGISTRY) if dest.endswith("provider") else None
+        group.add_argument(flag, dest=dest, default=argparse.SUPPRESS, choices=names, help=help_)
+    return flags
+
+
 def build_parser() -> argparse.ArgumentParser:
+    flags = _model_flags()
     parser = argparse.ArgumentParser(
-        prog="interviewer", description="Offline mock interviews that probe for depth."
+        prog="interviewer",
+        description="Offline mock interviews that probe for depth.",
+        parents=[flags],
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, func: Any, help_: str, json_flag: bool = True) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_, description=help_)
+        p = sub.add_parser(name, help=help_, description=help_, parents=[flags])
         p.set_defaults(func=func)
         if json_flag:
             p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
@@ -129,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _one_blas_thread()
         from ..service import InterviewService
 
-        return int(args.func(InterviewService(_settings()), args) or 0)
+        return int(args.func(InterviewService(_settings(args)), args) or 0)
     except BAD_INPUT as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -163,17 +186,21 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
     return parser.parse_args(args_list)
 
 
-def _settings() -> Any:
-    """The settings from the environment; a bad value is an InputError naming the variable."""
+def _settings(args: argparse.Namespace | None = None) -> Any:
+    """The settings from the environment and the provider/model flags; a bad value is an
+    InputError naming the variable."""
     from pydantic import ValidationError
 
     from ..config import Settings
 
+    overrides = {dest: getattr(args, dest) for _, dest, _ in MODEL_FLAGS if hasattr(args, dest)}
     try:
-        return Settings()
+        return Settings(**overrides)
     except ValidationError as exc:
         e = exc.errors(include_url=False)[0]
-        name = "INTERVIEWER_" + str(e["loc"][0]).upper() if e["loc"] else "INTERVIEWER_*"
+        field = str(e["loc"][0]) if e["loc"] else "*"
+        # SDK variables (OPENAI_BASE_URL...) are read under their own, upper-case names
+        name = field if field.isupper() else "INTERVIEWER_" + field.upper()
         raise InputError(f"{name}: {e['msg']} (got {e.get('input')!r})") from None
 
 

@@ -1,4 +1,9 @@
-"""Providers chosen by name. LLM providers register here in a later issue."""
+"""Providers chosen by name: ``get_provider(settings.provider, settings)``.
+
+``offline`` (the default: the engine's own words, no network), ``scripted`` (tests), and the
+model providers ``openai`` (also any OpenAI-compatible server by ``OPENAI_BASE_URL``) and
+``anthropic``, whose SDKs are imported only when one is built.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +12,56 @@ from types import MappingProxyType
 
 from ..config import Settings
 from ..errors import InputError
-from .base import Message, Prompt, Provider, Response
+from .base import Message, Prompt, Provider, Response, Usage
 from .offline import OfflineProvider
 from .scripted import ScriptedProvider
 
-# name -> factory taking the settings (model, timeouts; keys come from the environment)
+
+def _openai(settings: Settings) -> Provider:
+    from .openai_provider import OpenAIProvider
+
+    return OpenAIProvider(settings)
+
+
+def _anthropic(settings: Settings) -> Provider:
+    from .anthropic_provider import AnthropicProvider
+
+    return AnthropicProvider(settings)
+
+
+# name -> factory taking the settings (model, timeouts, keys and base URLs)
 REGISTRY: Mapping[str, Callable[[Settings], Provider]] = MappingProxyType(
     {
         "offline": lambda settings: OfflineProvider(settings),
         "scripted": lambda settings: ScriptedProvider(settings=settings),
+        "openai": _openai,
+        "anthropic": _anthropic,
     }
 )
 
 
 def get_provider(name: str, settings: Settings | None = None) -> Provider:
-    """Build a provider by name, e.g. ``get_provider("offline", settings)``."""
+    """Build a provider by name and check it can work, e.g. ``get_provider("openai", s)``.
+
+    Raises InputError for an unknown name, and ProviderError (one line saying what to set,
+    install or start) when the provider's SDK, key or server is missing.
+    """
     try:
         factory = REGISTRY[name]
     except KeyError:
         known = ", ".join(sorted(REGISTRY))
         raise InputError(f"unknown provider {name!r}; choose one of: {known}") from None
-    return factory(settings or Settings())
+    provider = factory(settings or Settings())
+    provider.check()
+    return provider
+
+
+def get_judge_provider(settings: Settings | None = None) -> Provider:
+    """The provider that scores transcripts: ``INTERVIEWER_JUDGE_PROVIDER`` with
+    ``INTERVIEWER_JUDGE_MODEL``, each defaulting to the interviewer's (``Settings.judge_settings``).
+    """
+    judge = (settings or Settings()).judge_settings()
+    return get_provider(judge.provider, judge)
 
 
 __all__ = [
@@ -35,7 +69,10 @@ __all__ = [
     "Prompt",
     "Provider",
     "Response",
+    "Usage",
     "OfflineProvider",
     "ScriptedProvider",
+    "REGISTRY",
     "get_provider",
+    "get_judge_provider",
 ]

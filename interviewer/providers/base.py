@@ -3,12 +3,13 @@
 The agent decides *what* to do next (question, probe target, wrench) and drafts the words; a
 provider writes the final words, optionally streamed (``stream()``), and can judge a transcript.
 The offline provider keeps the draft, the scripted provider replays given outputs for tests, and
-LLM providers (a later issue) rephrase or judge. Providers are built by name from the settings
+the model providers (``openai_provider.py``, ``anthropic_provider.py``) rephrase or judge. Providers are built by name from the settings
 (``providers.get_provider``); SDK imports belong inside the concrete provider.
 """
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
@@ -51,10 +52,28 @@ class Prompt(BaseModel):
         """The system messages joined (empty when there are none)."""
         return "\n\n".join(m.content for m in self.messages if m.role == "system")
 
+    @property
+    def schema_name(self) -> str:
+        """A name for ``json_schema`` as the model APIs accept it (``[A-Za-z0-9_-]{1,64}``):
+        the schema's ``title``, else the purpose."""
+        title = str((self.json_schema or {}).get("title") or self.purpose)
+        return re.sub(r"[^A-Za-z0-9_-]", "_", title)[:64] or "reply"
+
+
+class Usage(BaseModel):
+    """Tokens one call consumed, as the server reported them."""
+
+    input_tokens: int = Field(ge=0, description="Prompt tokens.")
+    output_tokens: int = Field(ge=0, description="Completion tokens.")
+
 
 class Response(BaseModel):
+    """One reply: its text (JSON text when the prompt had a ``json_schema``) and its origin."""
+
     text: str
     provider: str
+    model: str | None = Field(default=None, description="The model that wrote it, if any.")
+    usage: Usage | None = Field(default=None, description="Token counts, when reported.")
 
 
 class Provider(ABC):
@@ -64,6 +83,12 @@ class Provider(ABC):
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings
+
+    def check(self) -> None:
+        """Raise ProviderError if the provider cannot work at all (e.g. its server is not
+        listening), with a one-line message saying what to start or set. Cheap: no model call.
+        ``get_provider`` calls it once; by default there is nothing to check."""
+        return None
 
     @abstractmethod
     def execute(self, prompt: Prompt) -> Response:

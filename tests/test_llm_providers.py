@@ -1,0 +1,462 @@
+"""The openai and anthropic providers, through the real SDKs, against a local stub server.
+
+Every test here talks HTTP to ``llm_stub`` (tests/llm_stub.py) on 127.0.0.1: no network, no
+key. Tests marked ``real_llm`` call the vendors and run only with INTERVIEWER_REAL_LLM=1.
+"""
+
+# ruff: noqa: F811 - the ``llm_stub`` fixture is imported, and test arguments name it
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from llm_stub import LLMStub, Received, Reply, llm_stub  # noqa: F401 - llm_stub is a fixture
+
+from interviewer.cli import main
+from interviewer.config import Settings
+from interviewer.errors import (
+    ProviderBadResponse,
+    ProviderNotConfigured,
+    ProviderRateLimited,
+    ProviderRefused,
+    ProviderTimeout,
+    ProviderUnavailable,
+)
+from interviewer.providers import Message, Prompt, Provider, get_judge_provider, get_provider
+from interviewer.providers.anthropic_provider import AnthropicProvider
+from interviewer.providers.openai_provider import OpenAIProvider
+from interviewer.scoring.scorecard import Scorecard
+from interviewer.service import InterviewService
+
+PROVIDERS = ["openai", "anthropic"]
+SDK_VARIABLES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL")
+REAL_ENVIRONMENT = {name: os.environ[name] for name in SDK_VARIABLES if os.environ.get(name)}
+SHALLOW = "We had a slow service and we made it faster by improving some things in the code."
+MODEL_WORDING = "MODEL-WORDED: what did you measure first, and why?"
+PROMPT = Prompt(
+    purpose="interviewer_turn",
+    messages=[
+        Message(role="system", content="You are the interviewer."),
+        Message(role="assistant", content="Tell me about a slow service."),
+        Message(role="user", content=SHALLOW),
+        Message(role="user", content="[draft of your next turn]\nWhat did you measure?"),
+    ],
+    draft="What did you measure?",
+)
+STRICT_SCHEMA = {
+    "title": "Verdict",
+    "type": "object",
+    "properties": {"score": {"type": "integer"}, "quote": {"type": "string"}},
+    "required": ["score", "quote"],
+    "additionalProperties": False,
+}
+
+
+@pytest.fixture(autouse=True)
+def no_sdk_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys or URLs in the developer's environment must not leak into these tests."""
+    for name in SDK_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def settings_for(stub: LLMStub, provider: str = "openai", **extra: object) -> Settings:
+    values: dict[str, object] = {
+        "provider": provider,
+        "openai_base_url": stub.openai_url,
+        "anthropic_base_url": stub.anthropic_url,
+        "max_retries": 1,
+        "retry_backoff": 0.0,
+        "request_timeout": 2.0,
+    }
+    values.update(extra)
+    return Settings(**values)
+
+
+def build(stub: LLMStub, provider: str, **extra: object) -> Provider:
+    return get_provider(provider, settings_for(stub, provider, **extra))
+
+
+def call(provider: Provider, prompt: Prompt, mode: str) -> str:
+    if mode == "execute":
+        return provider.execute(prompt).text
+    return "".join(provider.stream(prompt))
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# -- requests and replies -----------------------------------------------------------------------
+def test_openai_sends_the_chat_completion_and_reads_whole_and_streamed_replies(llm_stub):
+    provider = build(llm_stub, "openai", openai_api_key="sk-test", model="gpt-test")
+    llm_stub.enqueue(Reply.text("What did you measure first?"), Reply.text("Which metric?", 3))
+    reply = provider.execute(PROMPT)
+    assert (reply.text, reply.provider, reply.model) == (
+        "What did you measure first?",
+        "openai",
+        "gpt-test",
+    )
+    assert reply.usage is not None and (reply.usage.input_tokens, reply.usage.output_tokens) == (
+        11,
+        7,
+    )
+    assert list(provider.stream(PROMPT)) == ["Which", " metr", "ic?"]
+
+    whole, streamed = llm_stub.requests
+    assert whole.path == "/v1/chat/completions"
+    assert whole.headers["authorization"] == "Bearer sk-test"
+    assert whole.body == {
+        "model": "gpt-test",
+        "messages": [
+            {"role": "system", "content": "You are the interviewer."},
+            {"role": "assistant", "content": "Tell me about a slow service."},
+            {"role": "user", "content": SHALLOW},
+            {"role": "user", "content": "[draft of your next turn]\nWhat did you measure?"},
+        ],
+        "temperature": 0.0,
+        "stream": False,
+    }
+    assert streamed.body == {**whole.body, "stream": True}
+
+
+def test_anthropic_sends_system_apart_and_reads_whole_and_streamed_replies(llm_stub):
+    provider = build(llm_stub, "anthropic", anthropic_api_key="sk-ant-test")
+    llm_stub.enqueue(Reply.text("What did you measure first?"), Reply.text("Which metric?", 2))
+    reply = provider.execute(PROMPT)
+    assert (reply.text, reply.provider, reply.model) == (
+        "What did you measure first?",
+        "anthropic",
+        "claude-haiku-4-5",
+    )
+    assert list(provider.stream(PROMPT)) == ["Which m", "etric?"]  # each text_delta
+    whole, streamed = llm_stub.requests
+    assert whole.path == "/v1/messages"
+    assert "sk-ant-test" in whole.headers.get("x-api-key", "") + whole.headers["authorization"]
+    assert whole.body == {
+        "model": "claude-haiku-4-5",
+        "max_tokens": 2048,
+        "system": "You are the interviewer.",
+        "messages": [  # starts with the user; the two user messages in a row are joined
+            {"role": "user", "content": "(The conversation so far.)"},
+            {"role": "assistant", "content": "Tell me about a slow service."},
+            {
+                "role": "user",
+                "content": f"{SHALLOW}\n\n[draft of your next turn]\nWhat did you measure?",
+            },
+        ],
+    }
+    assert streamed.body == {**whole.body, "stream": True}
+
+
+def test_openai_structured_output_sends_a_json_schema_response_format(llm_stub):
+    provider = build(llm_stub, "openai")
+    verdict = {"score": 4, "quote": "p99 went from 1.2 s to 180 ms"}
+    llm_stub.enqueue(Reply.json(verdict), Reply.json(verdict), Reply.json({"x": 1}))
+    prompt = PROMPT.model_copy(update={"purpose": "judge_transcript", "json_schema": STRICT_SCHEMA})
+    assert json.loads(provider.execute(prompt).text) == verdict
+    assert json.loads("".join(provider.stream(prompt))) == verdict
+    for request in llm_stub.requests:
+        assert request.body["response_format"] == {
+            "type": "json_schema",
+            "json_schema": {"name": "Verdict", "schema": STRICT_SCHEMA, "strict": True},
+        }
+    # the scorecard's schema breaks strict mode's rules (open maps, optional fields): not strict
+    loose = prompt.model_copy(update={"json_schema": Scorecard.model_json_schema()})
+    provider.execute(loose)
+    sent = llm_stub.requests[-1].body["response_format"]["json_schema"]
+    assert (sent["name"], sent["strict"]) == ("Scorecard", False)
+
+
+def test_anthropic_structured_output_forces_one_tool_with_the_schema(llm_stub):
+    provider = build(llm_stub, "anthropic")
+    verdict = {"score": 4, "quote": "p99 went from 1.2 s to 180 ms"}
+    llm_stub.enqueue(Reply.json(verdict), Reply.json(verdict))
+    prompt = PROMPT.model_copy(update={"purpose": "judge_transcript", "json_schema": STRICT_SCHEMA})
+    assert json.loads(provider.execute(prompt).text) == verdict
+    assert json.loads("".join(provider.stream(prompt))) == verdict  # input_json_delta pieces
+    for request in llm_stub.requests:
+        assert request.body["tools"] == [
+            {
+                "name": "Verdict",
+                "description": "Give your whole reply as this tool's input; it must match the schema.",
+                "input_schema": STRICT_SCHEMA,
+            }
+        ]
+        assert request.body["tool_choice"] == {"type": "tool", "name": "Verdict"}
+
+
+# -- faults ----------------------------------------------------------------------------------
+FAULTS = [
+    ("500", Reply.status(500, "upstream exploded"), ProviderUnavailable, "server error 500"),
+    ("429", Reply.status(429, "slow down", retry_after="0"), ProviderRateLimited, "rate limited"),
+    ("timeout", Reply.text("too late").after(0.6), ProviderTimeout, "no reply within 0.2 s"),
+    ("malformed", Reply.malformed(), ProviderBadResponse, "malformed reply"),
+    ("cut", Reply.cut(), ProviderBadResponse, "before the reply was complete"),
+    ("empty", Reply.empty(), ProviderBadResponse, "empty completion"),
+]
+
+
+@pytest.mark.parametrize("mode", ["execute", "stream"])
+@pytest.mark.parametrize("name", PROVIDERS)
+@pytest.mark.parametrize("fault, reply, error, words", FAULTS, ids=[f[0] for f in FAULTS])
+def test_a_fault_is_retried_then_raised_as_its_type_and_a_retry_can_recover(
+    llm_stub, name, mode, fault, reply, error, words
+):
+    provider = build(llm_stub, name, request_timeout=0.2, max_retries=1)
+    llm_stub.enqueue(reply, reply)
+    with pytest.raises(error) as raised:
+        call(provider, PROMPT, mode)
+    assert raised.value.attempts == 2 and len(llm_stub.requests) == 2
+    message = str(raised.value)
+    assert words in message and "\n" not in message and message.startswith(name)
+    assert message.endswith("(gave up after 2 attempts)")
+
+    recovered = "The first part of a reply that recovered."  # a cut stream resumes after its part
+    llm_stub.enqueue(reply, Reply.text(recovered))
+    assert call(provider, PROMPT, mode) == recovered
+    assert len(llm_stub.requests) == 4
+
+
+@pytest.mark.parametrize("mode", ["execute", "stream"])
+@pytest.mark.parametrize("name", PROVIDERS)
+def test_a_refusal_is_typed_and_not_retried(llm_stub, name, mode):
+    provider = build(llm_stub, name, max_retries=2)
+    llm_stub.enqueue(Reply.refusal("I won't word that."))
+    with pytest.raises(ProviderRefused) as raised:
+        call(provider, PROMPT, mode)
+    assert raised.value.attempts == 1 and len(llm_stub.requests) == 1
+    assert "refused" in str(raised.value)
+
+
+@pytest.mark.parametrize("name", PROVIDERS)
+def test_retry_after_is_waited_for_and_a_long_one_is_not(llm_stub, name):
+    provider = build(llm_stub, name, max_retries=1, retry_backoff=5.0)  # backoff would be 5 s
+    llm_stub.enqueue(Reply.status(429, retry_after="1"), Reply.text("After the wait."))
+    started = time.monotonic()
+    assert provider.execute(PROMPT).text == "After the wait."
+    assert 0.9 <= time.monotonic() - started < 3.0  # Retry-After, not the backoff
+
+    llm_stub.enqueue(Reply.status(429, retry_after="120"))
+    started = time.monotonic()
+    with pytest.raises(ProviderRateLimited) as raised:
+        provider.execute(PROMPT)
+    assert time.monotonic() - started < 1.0
+    assert raised.value.retry_after == 120 and raised.value.attempts == 1
+    assert "asks to wait 120 s" in str(raised.value)
+
+
+@pytest.mark.parametrize("name", PROVIDERS)
+def test_a_stream_cut_mid_way_is_retried_without_repeating_what_was_shown(llm_stub, name):
+    provider = build(llm_stub, name)
+    llm_stub.enqueue(Reply.cut("Tell me about "), Reply.text("Tell me about the cache.", 4))
+    chunks = list(provider.stream(PROMPT))
+    assert "".join(chunks) == "Tell me about the cache."
+    assert len(llm_stub.requests) == 2
+
+    llm_stub.enqueue(Reply.cut("Tell me about "), Reply.text("Something else entirely."))
+    shown: list[str] = []
+    with pytest.raises(ProviderBadResponse) as raised:
+        for chunk in provider.stream(PROMPT):
+            shown.append(chunk)
+    assert "".join(shown) == "Tell me about " and raised.value.attempts == 2
+    assert "differs from the part already shown" in str(raised.value)
+
+
+@pytest.mark.parametrize("name", PROVIDERS)
+def test_connection_refused_is_unavailable_and_says_what_to_start(name):
+    port = closed_port()
+    settings = Settings(
+        openai_base_url=f"http://127.0.0.1:{port}/v1",
+        anthropic_base_url=f"http://127.0.0.1:{port}",
+        max_retries=1,
+        retry_backoff=0.0,
+    )
+    with pytest.raises(ProviderUnavailable) as at_build:
+        get_provider(name, settings)  # checks the server before any interview starts
+    assert "connection refused" in str(at_build.value) and "start the server" in str(at_build.value)
+
+    provider = OpenAIProvider(settings) if name == "openai" else AnthropicProvider(settings)
+    with pytest.raises(ProviderUnavailable) as at_call:  # the server went away mid-interview
+        provider.execute(PROMPT)
+    assert at_call.value.attempts == 2 and "connection refused" in str(at_call.value)
+
+
+# -- configuration ---------------------------------------------------------------------------
+def test_a_missing_key_names_the_variable_unless_a_local_server_is_set(llm_stub):
+    with pytest.raises(ProviderNotConfigured) as openai_error:
+        OpenAIProvider(Settings())
+    assert str(openai_error.value) == (
+        "OPENAI_API_KEY is not set: export it, or set OPENAI_BASE_URL to a local server such "
+        "as Ollama (http://127.0.0.1:11434/v1)"
+    )
+    with pytest.raises(ProviderNotConfigured, match="^ANTHROPIC_API_KEY is not set: export it"):
+        AnthropicProvider(Settings())
+    keyless = OpenAIProvider(Settings(openai_base_url=llm_stub.openai_url))  # Ollama needs none
+    llm_stub.enqueue(Reply.text("fine"))
+    assert keyless.execute(PROMPT).text == "fine"
+    assert llm_stub.requests[0].headers["authorization"] == "Bearer not-needed"
+
+
+def test_the_sdk_variables_and_model_come_from_the_environment(llm_stub, monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", llm_stub.openai_url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
+    monkeypatch.setenv("INTERVIEWER_PROVIDER", "openai")
+    monkeypatch.setenv("INTERVIEWER_MODEL", "llama3.2")
+    provider = get_provider(Settings().provider, Settings())
+    llm_stub.enqueue(Reply.text("fine"))
+    provider.execute(PROMPT)
+    assert llm_stub.requests[0].body["model"] == "llama3.2"
+    assert llm_stub.requests[0].headers["authorization"] == "Bearer sk-from-env"
+
+
+def test_the_judge_defaults_to_the_interviewer_provider_and_model(llm_stub):
+    same = get_judge_provider(settings_for(llm_stub, "openai", model="m1"))
+    assert isinstance(same, OpenAIProvider) and same.model == "m1"
+    other = get_judge_provider(
+        settings_for(llm_stub, "openai", model="m1", judge_provider="anthropic")
+    )
+    assert isinstance(other, AnthropicProvider) and other.model == "claude-haiku-4-5"
+    chosen = get_judge_provider(
+        settings_for(llm_stub, "offline", judge_provider="openai", judge_model="gpt-judge")
+    )
+    assert isinstance(chosen, OpenAIProvider) and chosen.model == "gpt-judge"
+
+
+def test_a_missing_sdk_says_what_to_install(monkeypatch, llm_stub):
+    monkeypatch.setitem(sys.modules, "anthropic", None)  # `import anthropic` now fails
+    with pytest.raises(ProviderNotConfigured) as raised:
+        get_provider("anthropic", settings_for(llm_stub))
+    assert str(raised.value).startswith(
+        "the anthropic package is not installed: pip install anthropic"
+    )
+
+
+def test_the_sdks_are_not_imported_with_the_package():
+    code = (
+        "import sys, interviewer.service, interviewer.cli, interviewer.providers.openai_provider,"
+        " interviewer.providers.anthropic_provider;"
+        " print(sorted(m for m in ('openai', 'anthropic') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# -- whole interviews ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def built_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One home whose question store is built once for the interview tests of this module."""
+    home = tmp_path_factory.mktemp("home")
+    InterviewService(Settings(home=home, embedder="hash")).open_store(progress=False)
+    yield home
+
+
+@pytest.mark.parametrize("name", PROVIDERS)
+def test_an_interview_against_a_server_that_only_fails_finishes_on_the_offline_wording(
+    llm_stub, built_home, name
+):
+    llm_stub.default = Reply.status(500, "always down")
+    service = InterviewService(settings_for(llm_stub, name, home=built_home, embedder="hash"))
+    transcript, card = service.simulate([SHALLOW] * 12, "behavioural")
+    interviewer = [t for t in transcript.turns if t.role == "interviewer"]
+    assert len(interviewer) >= 8 and transcript.ended_by
+    assert all("provider_fallback" in t.notes and t.text.strip() for t in interviewer)
+    # each wording was tried twice (max_retries=1); then the judge, twice, also fell back
+    assert len(llm_stub.requests) == 2 * len(interviewer) + 2
+    assert card.judge == "offline (fallback)"
+    assert any(f.kind == "judge_fallback" and "server error 500" in f.detail for f in card.flags)
+    stored = service.get(transcript.id).turns
+    assert [t.notes for t in stored] == [t.notes for t in transcript.turns]
+
+
+def word_or_refuse(request: Received) -> Reply:
+    """Interviewer turns get recognisable model words; the judge gets a 400 (it falls back)."""
+    if "response_format" in request.body:
+        return Reply.status(400, "no judging in this test")
+    return Reply.text(MODEL_WORDING)
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_simulate_uses_the_model_wording_for_interviewer_turns(
+    llm_stub, built_home, monkeypatch, capsys, tmp_path
+):
+    llm_stub.default = word_or_refuse
+    monkeypatch.setenv("INTERVIEWER_HOME", str(built_home))
+    monkeypatch.setenv("INTERVIEWER_PROVIDER", "openai")
+    monkeypatch.setenv("OPENAI_BASE_URL", llm_stub.openai_url)
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text("\n".join(json.dumps({"answer": SHALLOW}) for _ in range(3)) + "\n")
+    code, out, err = run_cli(
+        capsys, "simulate", "--persona", "behavioural", "--answers", str(answers), "--json"
+    )
+    assert code == 0, err
+    turns = json.loads(out)["turns"]
+    interviewer = [t for t in turns if t["role"] == "interviewer"]
+    assert interviewer and all(t["text"] == MODEL_WORDING for t in interviewer)
+    assert not any("provider_fallback" in t["notes"] for t in turns)
+    worded = [r for r in llm_stub.requests if "response_format" not in r.body]
+    assert len(worded) == len(interviewer) and all(r.body["stream"] for r in worded)
+    assert SHALLOW in json.dumps(worded[-1].body["messages"])  # the candidate's words went along
+
+
+def test_cli_errors_are_one_line_saying_what_to_set_or_start(
+    built_home, monkeypatch, capsys, tmp_path
+):
+    monkeypatch.setenv("INTERVIEWER_HOME", str(built_home))
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text(json.dumps({"answer": SHALLOW}) + "\n")
+    simulate = ("simulate", "--persona", "behavioural", "--answers", str(answers))
+
+    monkeypatch.setenv("INTERVIEWER_PROVIDER", "openai")
+    code, out, err = run_cli(capsys, *simulate)
+    assert (code, out) == (1, "")
+    assert err == (
+        "error: OPENAI_API_KEY is not set: export it, or set OPENAI_BASE_URL to a local server "
+        "such as Ollama (http://127.0.0.1:11434/v1)\n"
+    )
+
+    port = closed_port()
+    monkeypatch.delenv("INTERVIEWER_PROVIDER")
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{port}/v1")
+    code, out, err = run_cli(capsys, "--provider", "openai", *simulate)
+    assert (code, out) == (1, "")
+    assert err == (
+        f"error: openai: cannot connect to http://127.0.0.1:{port}/v1 (connection refused): "
+        "start the server there (Ollama: `ollama serve`), or change OPENAI_BASE_URL\n"
+    )
+
+
+# -- the real services (opt-in) ----------------------------------------------------------------
+REAL = pytest.mark.skipif(
+    os.environ.get("INTERVIEWER_REAL_LLM") != "1", reason="set INTERVIEWER_REAL_LLM=1 and a key"
+)
+
+
+@pytest.mark.real_llm
+@REAL
+@pytest.mark.parametrize("name", PROVIDERS)
+def test_real_model_words_a_turn_and_returns_schema_json(name, monkeypatch):
+    real = {k: v for k, v in REAL_ENVIRONMENT.items() if k.startswith(name.upper())}
+    if not real.get(f"{name.upper()}_API_KEY"):
+        pytest.skip(f"{name.upper()}_API_KEY is not set")
+    for variable, value in real.items():  # the autouse fixture removed them
+        monkeypatch.setenv(variable, value)
+    provider = get_provider(name, Settings(request_timeout=60.0))
+    assert "".join(provider.stream(PROMPT)).strip()
+    prompt = PROMPT.model_copy(update={"json_schema": STRICT_SCHEMA})
+    data = json.loads(provider.execute(prompt).text)
+    assert set(data) == {"score", "quote"}
