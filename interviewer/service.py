@@ -120,6 +120,7 @@ class InterviewService(Resources):
         progress: bool = False,
     ) -> tuple[str, list[Turn]]:
         """Plan and store a new interview; returns (session_id, the interviewer's first turns)."""
+        _ = self.provider  # a missing key or a server that is down says so before any planning
         plan = self.plan(persona, role, level, jd, resume, time_box, progress=progress)
         return self.start_plan(plan, owner, on_chunk)
 
