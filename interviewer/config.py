@@ -132,6 +132,36 @@ class Settings(BaseSettings):
         default="minilm",
         description="Embedding function for the store: minilm (by meaning) or hash (fast, tests).",
     )
+    token_budget: int = Field(
+        default=6000,
+        ge=1000,
+        description="Most tokens one model request may use (prompt and reply). Older turns are "
+        "summarised or left out to stay under it; the persona, the current question and its "
+        "follow-ups (and, for the judge, the rubric) are always kept.",
+    )
+    history_window_tokens: int = Field(
+        default=2000,
+        ge=200,
+        description="Tokens of earlier turns sent for context, newest first.",
+    )
+    price_input_per_1k: float | None = Field(
+        default=None,
+        ge=0,
+        description="USD per 1,000 prompt tokens of the configured model; with "
+        "price_output_per_1k, the interview shows its estimated cost.",
+    )
+    price_output_per_1k: float | None = Field(
+        default=None, ge=0, description="USD per 1,000 reply tokens of the configured model."
+    )
+    cassette: Path | None = Field(
+        default=None,
+        description="Record/replay file for the `record` and `replay` providers; default "
+        "<home>/cassettes/<model>.jsonl.",
+    )
+    record_from: str = Field(
+        default="openai",
+        description="The provider the `record` provider calls and records (openai, anthropic).",
+    )
     max_answer_chars: int = Field(
         default=6000,
         ge=200,

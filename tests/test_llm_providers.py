@@ -460,3 +460,31 @@ def test_real_model_words_a_turn_and_returns_schema_json(name, monkeypatch):
     prompt = PROMPT.model_copy(update={"json_schema": STRICT_SCHEMA})
     data = json.loads(provider.execute(prompt).text)
     assert set(data) == {"score", "quote"}
+
+
+def test_record_through_the_registry_then_replay_with_the_server_gone(
+    llm_stub: LLMStub, tmp_path: Path
+) -> None:
+    from interviewer.providers.cassette import CassetteMiss
+
+    cassette = tmp_path / "calls.jsonl"
+    llm_stub.enqueue(Reply.text("Tell me about the cache you chose.", chunks=3))
+    recorder = build(llm_stub, "record", record_from="openai", cassette=cassette)
+    prompt = Prompt(
+        purpose="interviewer_turn",
+        messages=[Message(role="system", content="Be brief."), Message(role="user", content="Hi")],
+    )
+    chunks = list(recorder.stream(prompt))
+    recorded = "".join(chunks)
+    assert recorded == "Tell me about the cache you chose." and len(chunks) > 1
+    assert "sk-" not in cassette.read_text() and "authorization" not in cassette.read_text()
+
+    llm_stub.close()  # nothing to call any more: the replay must not need it
+    replayer = get_provider("replay", Settings(cassette=cassette))
+    assert list(replayer.stream(prompt)) == chunks  # the same chunks, streamed again
+    other = prompt.model_copy(
+        update={"messages": [*prompt.messages[:1], Message(role="user", content="Hello")]}
+    )
+    with pytest.raises(CassetteMiss) as miss:
+        replayer.execute(other)
+    assert miss.value.key in str(miss.value)

@@ -2,7 +2,9 @@
 
 ``offline`` (the default: the engine's own words, no network), ``scripted`` (tests), and the
 model providers ``openai`` (also any OpenAI-compatible server by ``OPENAI_BASE_URL``) and
-``anthropic``, whose SDKs are imported only when one is built.
+``anthropic``, whose SDKs are imported only when one is built; ``record`` and ``replay``
+keep model calls in a cassette (``INTERVIEWER_CASSETTE``) so evals and tests run real recorded
+model behaviour without a network.
 """
 
 from __future__ import annotations
@@ -29,6 +31,20 @@ def _anthropic(settings: Settings) -> Provider:
     return AnthropicProvider(settings)
 
 
+def _record(settings: Settings) -> Provider:
+    from .cassette import record_provider
+
+    if settings.record_from in ("record", "replay"):
+        raise InputError("INTERVIEWER_RECORD_FROM must name a model provider, e.g. openai")
+    return record_provider(settings, inner=get_provider(settings.record_from, settings))
+
+
+def _replay(settings: Settings) -> Provider:
+    from .cassette import replay_provider
+
+    return replay_provider(settings)
+
+
 # name -> factory taking the settings (model, timeouts, keys and base URLs)
 REGISTRY: Mapping[str, Callable[[Settings], Provider]] = MappingProxyType(
     {
@@ -36,6 +52,10 @@ REGISTRY: Mapping[str, Callable[[Settings], Provider]] = MappingProxyType(
         "scripted": lambda settings: ScriptedProvider(settings=settings),
         "openai": _openai,
         "anthropic": _anthropic,
+        # calls INTERVIEWER_RECORD_FROM and keeps each request and reply in a JSONL cassette
+        "record": _record,
+        # serves a cassette; a request it does not hold fails with its hash and a diff hint
+        "replay": _replay,
     }
 )
 

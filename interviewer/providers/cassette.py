@@ -295,7 +295,9 @@ class ReplayProvider(Provider):
 
 
 def cassette_path(settings: Settings) -> Path:
-    """The default cassette: ``<home>/cassettes/<model or 'default'>.jsonl``."""
+    """``settings.cassette``, or by default ``<home>/cassettes/<model or 'default'>.jsonl``."""
+    if settings.cassette is not None:
+        return Path(settings.cassette).expanduser()
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", settings.model or "default")
     return Path(settings.home).expanduser() / "cassettes" / f"{name}.jsonl"
 
