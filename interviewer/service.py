@@ -351,7 +351,17 @@ class InterviewService(Resources):
     def _word(
         self, agent: InterviewAgent, decision: Decision, on_chunk: Chunk | None
     ) -> tuple[str, list[str]]:
-        return word(self.provider, agent.persona, agent.transcript, decision, on_chunk)
+        question = agent.thread.question if agent.thread is not None else None
+        return word(
+            self.provider,
+            agent.persona,
+            agent.transcript,
+            decision,
+            on_chunk,
+            question=question,
+            budget=self.token_budget,
+            counter=self.token_counter,
+        )
 
     def _agent(
         self, plan: Plan, session_id: str | None, questions: list[Question] | None = None
