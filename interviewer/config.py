@@ -132,6 +132,13 @@ class Settings(BaseSettings):
         default="minilm",
         description="Embedding function for the store: minilm (by meaning) or hash (fast, tests).",
     )
+    judge_samples: int = Field(
+        default=1,
+        ge=1,
+        le=7,
+        description="Self-consistency for a model judge: score each transcript this many times "
+        "and keep each criterion's median, with the spread reported.",
+    )
     token_budget: int = Field(
         default=6000,
         ge=1000,

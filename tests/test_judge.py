@@ -8,6 +8,7 @@ from interviewer.errors import ProviderError
 from interviewer.models import Transcript, Turn
 from interviewer.providers import OfflineProvider, ScriptedProvider
 from interviewer.scoring.judge import MAX_ATTEMPTS, judge_transcript
+from interviewer.scoring.llm_judge import ACCURACY_ID
 from interviewer.scoring.transcript import score_transcript
 
 ANSWER = (
@@ -30,12 +31,15 @@ def transcript() -> Transcript:
     )
 
 
-def model_card(bank, quote: str, score: float = 5.0) -> str:
+def model_card(bank, quote: str, score: int = 5) -> str:
+    """A judge verdict (the judge-only output model): every criterion at ``score``, one quote."""
     rubric = bank.rubric_for(bank.persona("complex-problem"))
-    card = score_transcript(transcript(), rubric, bank).model_dump(mode="json")
-    for c in card["criteria"]:
-        c.update(score=score, insufficient_evidence=False, evidence=[{"turn": 1, "quote": quote}])
-    return json.dumps(card)
+    ids = [c.id for c in rubric.criteria] + [ACCURACY_ID]
+    criteria = [
+        {"id": i, "level": score, "quotes": [{"turn": 1, "quote": quote}], "rationale": "."}
+        for i in ids
+    ]
+    return json.dumps({"criteria": criteria, "accuracy_concerns": []})
 
 
 def test_offline_provider_returns_the_offline_scorecard(bank):
