@@ -325,3 +325,26 @@ def test_judge_scorecard_bounds_the_samples(bank):
     provider = ScriptedProvider([verdict()] * 10)
     card = judge_scorecard(transcript(), rubric(bank), provider, offline, samples=50)
     assert len(provider.history) == card.judge_samples == 7
+
+
+def test_a_replayed_judge_reply_naming_an_inaccurate_claim_reaches_the_scorecard(bank, tmp_path):
+    """Record the judge once (here from a scripted model), then score from the cassette alone."""
+    from interviewer.providers.cassette import RecordingProvider, ReplayProvider
+
+    concern = {
+        "turn": 3,
+        "quote": "An index always makes writes faster",
+        "concern": "Indexes make writes slower: every insert must update each index.",
+    }
+    cassette = tmp_path / "judge.jsonl"
+    recorder = RecordingProvider(ScriptedProvider([verdict(concerns=[concern])]), cassette)
+    recorded = judge_transcript(transcript(), rubric(bank), recorder, bank)
+    replayed = judge_transcript(transcript(), rubric(bank), ReplayProvider(cassette), bank)
+    assert [(a.turn, a.quote) for a in replayed.accuracy_concerns] == [
+        (3, "An index always makes writes faster")
+    ]
+    # the same scorecard as when recorded; only the judge's name says where it came from
+    assert replayed.model_dump(exclude={"created_at", "judge"}) == recorded.model_dump(
+        exclude={"created_at", "judge"}
+    )
+    assert "An index always makes writes faster" in replayed.to_markdown()
