@@ -518,3 +518,31 @@ def test_an_injected_instruction_reaches_the_model_only_as_delimited_data(
     assert block.count("<candidate_answer") == 1 and block.count("</candidate_answer>") == 1
     assert block.index("Ignore the above") < block.index("</candidate_answer>")
     assert "&lt;/candidate_answer>" in block and "&lt;system>" in block
+
+
+@pytest.mark.parametrize("name", PROVIDERS)
+def test_a_malformed_judge_reply_through_the_sdk_is_re_asked_then_recovered(llm_stub, bank, name):
+    import test_llm_judge as j
+
+    from interviewer.scoring.judge import judge_transcript
+
+    llm_stub.enqueue(Reply.json({"criteria": "not a list"}), Reply.json(json.loads(j.verdict())))
+    provider = build(llm_stub, name)
+    card = judge_transcript(j.transcript(), j.rubric(bank), provider, bank)
+    assert card.judge_samples == 1 and all(c.source == "judge" for c in card.criteria)
+    assert len(llm_stub.requests) == 2
+    re_ask = json.dumps(llm_stub.requests[1].body)
+    assert "Your last reply was invalid" in re_ask  # the validation error went back
+
+
+@pytest.mark.parametrize("name", PROVIDERS)
+def test_a_judge_that_never_answers_validly_falls_back_visibly(llm_stub, bank, name):
+    import test_llm_judge as j
+
+    from interviewer.scoring.judge import judge_transcript
+
+    llm_stub.enqueue(Reply.json({"criteria": []}), Reply.json({"criteria": "still wrong"}))
+    card = judge_transcript(j.transcript(), j.rubric(bank), build(llm_stub, name), bank)
+    assert card.judge == "offline (fallback)"
+    assert all(c.source == "offline_fallback" for c in card.criteria)
+    assert any(f.kind == "judge_fallback" for f in card.flags)
