@@ -36,10 +36,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_service import long_plan  # noqa: E402  (the same 40-answer plans as that benchmark)
 
 PERSONAS = ["system-design", "behavioural", "fundamentals"]
 TURNS = 40
-TIME_BOX = 180  # minutes, the most a plan allows
 WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -61,20 +63,6 @@ def answer_for(pools, question: str | None, count: int) -> str:
     asked = set(WORD.findall(question.lower()))
     _, answers = max(pools, key=lambda p: len(p[0] & asked) / (len(p[0] | asked) or 1))
     return answers[count % len(answers)]
-
-
-def long_plan(service, persona: str):
-    """The planner's interview for the persona (180 minutes), then all its other questions."""
-    from interviewer.models import PlannedQuestion
-
-    plan = service.plan(persona=persona, time_box=TIME_BOX, progress=False)
-    planned = {q.id for q in plan.questions}
-    extra = [
-        PlannedQuestion(id=q.id, text=q.text, topics=q.topics, why="bench: more questions")
-        for q in service.bank.questions_for(persona)
-        if q.id not in planned
-    ]
-    return plan.model_copy(update={"questions": [*plan.questions, *extra]})
 
 
 def run(service, persona: str, pools, captured: list, counter) -> list[dict]:
