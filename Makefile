@@ -50,6 +50,7 @@ lint: install
 bench: install
 	$(PY) bench/bench_score_answers.py
 	$(PY) bench/bench_service.py
+	$(PY) bench/bench_budget.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
