@@ -43,6 +43,7 @@ from .resources import Resources
 from .scoring.judge import judge_transcript
 from .scoring.scorecard import Scorecard
 from .storage.repository import now
+from .tokens import Prices, estimate_cost, interview_usage
 from .transcripts import import_plan
 from .wording import word
 
@@ -338,13 +339,32 @@ class InterviewService(Resources):
     def score_transcript(self, transcript: Transcript) -> Scorecard:
         """The scorecard of any transcript (stored or from a file), through the judge."""
         persona = self.bank.persona(transcript.persona)
-        return judge_transcript(
+        card = judge_transcript(
             transcript,
             self.bank.rubric_for(persona),
             self.provider,
             self.bank,
             self.settings.max_answer_chars,
             self.reader,
+        )
+        used = interview_usage(t.notes for t in transcript.turns)
+        if not used.requests:
+            return card
+        prices = None
+        if (
+            self.settings.price_input_per_1k is not None
+            and self.settings.price_output_per_1k is not None
+        ):
+            prices = Prices(
+                prompt_per_1k=self.settings.price_input_per_1k,
+                completion_per_1k=self.settings.price_output_per_1k,
+            )
+        return card.model_copy(
+            update={
+                "model_tokens": used.total_tokens,
+                "model_requests": used.requests,
+                "estimated_cost_usd": estimate_cost(used, prices),
+            }
         )
 
     # -- internals ------------------------------------------------------------------------------

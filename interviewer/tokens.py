@@ -27,7 +27,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -399,6 +399,26 @@ class UsageTotals(BaseModel):
     @property
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
+
+
+USAGE_NOTE = "tokens:"  # "tokens:1922+35" on an interviewer turn a model worded
+
+
+def usage_note(prompt_tokens: int, reply_tokens: int) -> str:
+    """The turn note recording one model call's size: ``tokens:<prompt>+<reply>``."""
+    return f"{USAGE_NOTE}{prompt_tokens}+{reply_tokens}"
+
+
+def interview_usage(notes: Iterable[Iterable[str]]) -> UsageTotals:
+    """The tokens an interview's worded turns used, from their notes (counted locally)."""
+    total = UsageTotals()
+    for turn_notes in notes:
+        for note in turn_notes:
+            if note.startswith(USAGE_NOTE):
+                sent, _, reply = note[len(USAGE_NOTE) :].partition("+")
+                if sent.isdigit() and reply.isdigit():
+                    total = total.add(int(sent), int(reply), estimated=True)
+    return total
 
 
 def estimate_cost(usage: UsageTotals, prices: Prices | None) -> float | None:

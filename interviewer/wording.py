@@ -38,7 +38,7 @@ from .listening import facts_for
 from .models import Persona, Question, Transcript, Turn
 from .probes import pick_quote
 from .providers import Message, Prompt, Provider
-from .tokens import Counter, EstimateCounter, Slot, TokenBudget, fit
+from .tokens import Counter, EstimateCounter, Slot, TokenBudget, fit, usage_note
 
 SUMMARY_QUESTIONS = 6  # earlier questions named in the summary of left-out turns, newest last
 SUMMARY_WORDS = 18  # words of each earlier question in that summary
@@ -303,4 +303,8 @@ def word(
     text = "".join(parts).strip()
     if not text:
         return decision.draft, ["provider_fallback"]
-    return text, []
+    if provider.name in ("offline", "scripted"):
+        return text, []
+    # What the model call cost, kept on the turn (and so in the store) for the interview's total.
+    sent = int(prompt.context.get("tokens") or 0)
+    return text, [usage_note(sent, (counter or EstimateCounter()).count(text))]

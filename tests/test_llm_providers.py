@@ -546,3 +546,24 @@ def test_a_judge_that_never_answers_validly_falls_back_visibly(llm_stub, bank, n
     assert card.judge == "offline (fallback)"
     assert all(c.source == "offline_fallback" for c in card.criteria)
     assert any(f.kind == "judge_fallback" for f in card.flags)
+
+
+def test_the_scorecard_shows_the_interviews_model_tokens_and_cost(llm_stub, built_home):
+    llm_stub.default = Reply.text("Which part did you own?")
+    settings = settings_for(
+        llm_stub,
+        "openai",
+        home=built_home,
+        embedder="hash",
+        price_input_per_1k=0.01,
+        price_output_per_1k=0.03,
+    )
+    transcript, card = InterviewService(settings).simulate([SHALLOW] * 3, "behavioural")
+    worded = [t for t in transcript.turns if any(n.startswith("tokens:") for n in t.notes)]
+    assert worded and card.model_requests == len(worded)
+    assert card.model_tokens > 100 * len(worded)  # every request carries the system prompt
+    assert card.estimated_cost_usd is not None and card.estimated_cost_usd > 0
+    assert f"{card.model_tokens:,} tokens" in card.to_markdown()
+    offline = InterviewService(Settings(home=built_home, embedder="hash"))
+    _, plain = offline.simulate([SHALLOW] * 3, "behavioural")
+    assert plain.model_tokens == 0 and "Model use" not in plain.to_markdown()

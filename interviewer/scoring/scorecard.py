@@ -120,6 +120,15 @@ class Scorecard(BaseModel):
     judge_samples: int = Field(
         default=0, description="Judge replies aggregated per criterion (0: no model judge)."
     )
+    model_tokens: int = Field(
+        default=0,
+        description="Tokens (prompt + reply, counted locally) of the interviewer turns a model "
+        "worded; 0 when the offline engine worded them all.",
+    )
+    model_requests: int = Field(default=0, description="Interviewer turns a model worded.")
+    estimated_cost_usd: float | None = Field(
+        default=None, description="model_tokens priced with the configured prices, if any."
+    )
 
     def to_markdown(self) -> str:
         """The scorecard as Markdown; candidate and judge text shown literally (escaped)."""
@@ -139,6 +148,17 @@ class Scorecard(BaseModel):
             CORRECTNESS_CHECKED if self.correctness_checked else CORRECTNESS_NOT_CHECKED,
             "",
         ]
+        if self.model_tokens:
+            cost = (
+                f", estimated ${self.estimated_cost_usd:.4f}"
+                if self.estimated_cost_usd is not None
+                else ""
+            )
+            lines += [
+                f"**Model use:** {self.model_tokens:,} tokens in {self.model_requests} "
+                f"interviewer turns{cost}",
+                "",
+            ]
         if judged:
             lines += [
                 "| Criterion | Weight | Judge | Offline | Evidence |",
