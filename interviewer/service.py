@@ -41,11 +41,11 @@ from .progress import HistoryPoint, Progress, history_point, weakest
 from .providers import Provider
 from .resources import Resources
 from .scoring.judge import judge_transcript
-from .scoring.scorecard import Scorecard
+from .scoring.scorecard import Flag, Scorecard
 from .storage.repository import now
 from .tokens import Prices, estimate_cost, interview_usage
 from .transcripts import import_plan
-from .wording import word
+from .wording import FALLBACK_NOTE, word
 
 if TYPE_CHECKING:
     from .review import ReviewDesk
@@ -347,6 +347,15 @@ class InterviewService(Resources):
             self.settings.max_answer_chars,
             self.reader,
         )
+        fell_back = [t for t in transcript.turns if "provider_fallback" in t.notes]
+        if fell_back:  # visible wherever the scorecard is shown, with the first reason
+            reason = next(
+                (n for t in fell_back for n in t.notes if n.startswith(FALLBACK_NOTE)), ""
+            )
+            detail = f"{len(fell_back)} interviewer turns kept the offline wording"
+            detail += f" ({reason[len(FALLBACK_NOTE) :].strip()})" if reason else ""
+            flag = Flag(kind="provider_fallback", detail=detail)
+            card = card.model_copy(update={"flags": [*card.flags, flag]})
         used = interview_usage(t.notes for t in transcript.turns)
         if not used.requests:
             return card

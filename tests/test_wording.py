@@ -114,7 +114,7 @@ def test_the_exact_prompt_for_an_injection_attempt(setup):
             f"Current main question: {question.text}\n"
             "Missing dimension: specificity\n"
             f"The question's own probe for it: {question.probes['specificity']}\n"
-            'Candidate\'s words to quote: "We had a slow service"\n'
+            "Candidate's words to quote: <candidate_quote>We had a slow service</candidate_quote>\n"
             "Draft of your turn (keep its meaning):\n"
             f"<draft>{decision.draft}</draft>\n"
             "</service_brief>",
@@ -191,7 +191,11 @@ def test_word_falls_back_to_the_draft_visibly(setup):
     transcript = transcript_with("We had a slow service.", question.text)
     decision = probe(question, "We had a slow service")
     provider = ScriptedProvider([ProviderError("timeout"), "   ", "Tell me the p99."])
-    assert word(provider, persona, transcript, decision) == (decision.draft, ["provider_fallback"])
+    # the reason goes on the turn; an empty reply has none to give
+    assert word(provider, persona, transcript, decision) == (
+        decision.draft,
+        ["provider_fallback", "provider_error: timeout"],
+    )
     assert word(provider, persona, transcript, decision) == (decision.draft, ["provider_fallback"])
     chunks: list[str] = []
     assert word(provider, persona, transcript, decision, chunks.append) == ("Tell me the p99.", [])
@@ -205,5 +209,6 @@ def test_a_request_that_cannot_fit_the_budget_falls_back_without_calling(setup):
     provider = ScriptedProvider(["never used"])
     tiny = TokenBudget(max_tokens=256, reply_tokens=0, window_tokens=128)
     text, notes = word(provider, persona, transcript, decision, budget=tiny)
-    assert (text, notes) == (decision.draft, ["provider_fallback"])
+    assert text == decision.draft and notes[0] == "provider_fallback"
+    assert notes[1].startswith("provider_error: the required parts of this request take")
     assert provider.history == []

@@ -371,7 +371,10 @@ EVASIVE = _rx(
 
 # --- steering attempts (prompt injection) ------------------------------------------------------
 INJECTION = _rx(
-    r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+|previous\s+|"
+    # "ignore the above", "disregard everything before this": aimed at a model, never an answer
+    r"\b(?:ignore|disregard|forget)\s+(?:all\s+|everything\s+|the\s+)?(?:above|previous|prior|"
+    r"preceding|earlier)\b(?!\s+(?:\w+\s+)?(?:errors?|warnings?|alerts?|tests?|failures?))"
+    r"|\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+|previous\s+|"
     r"prior\s+|above\s+|earlier\s+|these\s+|those\s+|my\s+)*(?:instructions?|rubrics?|rules|prompts?|"
     r"guidelines|criteria|scoring|system|directions|constraints)\b"
     r"|\b(?:give|rate|score|grade|mark|assign|award)\s+(?:this|me|my|the|it|him|her|them)?\s*"
