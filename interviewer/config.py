@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -175,6 +175,16 @@ class Settings(BaseSettings):
         description="Answers longer than this are kept whole in the transcript but cut for "
         "analysis, and the candidate is told.",
     )
+
+    @field_validator("provider", "judge_provider", "record_from", mode="before")
+    @classmethod
+    def _provider_name(cls, value: object, info: ValidationInfo) -> object:
+        """Provider names are case-insensitive; an empty variable means the default."""
+        if isinstance(value, str):
+            value = value.strip().lower()
+            if not value:
+                return cls.model_fields[str(info.field_name)].default
+        return value
 
     def resolved_home(self) -> Path:
         return self.home.expanduser()

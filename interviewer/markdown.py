@@ -34,3 +34,14 @@ def fenced(text: str) -> str:
     longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}text\n{text}\n{fence}"
+
+
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def for_terminal(markdown: str) -> str:
+    """Markdown made for reading in a terminal: backslash escapes removed ("1\\.5" -> "1.5").
+
+    The Markdown stays as is for files and the web; a terminal shows it raw, where escapes are
+    noise."""
+    return _ESCAPED.sub(r"\1", markdown)

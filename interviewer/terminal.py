@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .errors import NotFoundError, SessionMoved
+from .markdown import for_terminal
 from .models import Level, Turn
 
 if TYPE_CHECKING:
@@ -187,7 +188,7 @@ def chat(
         info = ws.info(session_id)
         if info.status == "finished":
             print(f"Session {session_id} is already finished; its scorecard:\n")
-            print(ws.end(session_id).to_markdown())
+            print(for_terminal(ws.end(session_id).to_markdown()))
             return 0
         name = ws.bank.persona(info.persona).name
         print(f"\nResuming your {name} interview (session {session_id}). {send_help}")
@@ -241,7 +242,7 @@ def chat(
     card = ws.end(session_id)
     if ended_early:
         _show(_farewell(ws, session_id))
-    print(card.to_markdown())
+    print(for_terminal(card.to_markdown()))
     print(
         f"Session {session_id} is stored. See it again with: "
         f"interviewer transcripts show {session_id}"

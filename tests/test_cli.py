@@ -197,3 +197,20 @@ def test_simulate_reports_every_bad_line(capsys, tmp_path):
         capsys, "simulate", "--persona", "behavioural", "--answers", str(answers), "--json"
     )
     assert code == 2 and "line 1" in err and "line 3" in err and "2 bad line(s)" in err
+
+
+def test_provider_names_ignore_case_and_an_empty_variable_means_the_default(monkeypatch):
+    from interviewer.config import Settings
+
+    monkeypatch.setenv("INTERVIEWER_PROVIDER", "")
+    assert Settings().provider == "offline"
+    monkeypatch.setenv("INTERVIEWER_PROVIDER", " OpenAI ")
+    assert Settings().provider == "openai"
+
+
+def test_scorecards_print_without_markdown_escapes_in_a_terminal(capsys, tmp_path):
+    answers = write_jsonl(tmp_path / "a.jsonl", [{"answer": "We cut p99 from 1.4 s to 160 ms."}])
+    code = main(["simulate", "--persona", "behavioural", "--answers", str(answers)])
+    out = capsys.readouterr().out
+    assert code == 0 and "Scorecard" in out
+    assert "\\." not in out and "\\-" not in out and "\\(" not in out

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from ..markdown import for_terminal
 from ..service import InterviewService
 from ..transcripts import read_transcript_file
 from .io import emit, read_jsonl
@@ -37,7 +38,7 @@ def cmd_score(ws: InterviewService, args: argparse.Namespace) -> int:
     transcript = read_transcript_file(args.transcript)
     card = ws.score_transcript(transcript)
     if args.markdown or not args.json:
-        print(card.to_markdown())
+        print(for_terminal(card.to_markdown()))
     else:
         emit(card.model_dump(mode="json"))
     return 0

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
+from ..markdown import for_terminal
 from ..service import InterviewService
 from ..transcripts import (
     read_scorecard,
@@ -47,7 +48,7 @@ def cmd_simulate(ws: InterviewService, args: argparse.Namespace) -> int:
         for t in transcript.turns:
             who = "Interviewer" if t.role == "interviewer" else "You"
             print(f"{who} [{t.kind}]: {t.text}\n")
-        print(card.to_markdown())
+        print(for_terminal(card.to_markdown()))
         print(f"Stored as session {transcript.id}", file=sys.stderr)
     return 0
 

@@ -188,8 +188,13 @@ def load_cassette(path: Path) -> list[CassetteEntry]:
     entries = []
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise InputError(
+            f"no cassette at {path}: record one first (INTERVIEWER_PROVIDER=record), or set "
+            "INTERVIEWER_CASSETTE to the file you recorded"
+        ) from None
     except OSError as exc:
-        raise InputError(f"cannot read the cassette {path}: {exc}") from exc
+        raise InputError(f"cannot read the cassette {path}: {exc.strerror or exc}") from exc
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
