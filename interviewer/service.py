@@ -24,7 +24,7 @@ from .adhoc import FollowUpDecision, decide_once, persona_for, question_for
 from .agent import Decision, InterviewAgent
 from .config import Settings
 from .drills import drill_plan, question_for_topic, random_question
-from .errors import InputError, NotFoundError
+from .errors import InputError, InterviewerError, NotFoundError
 from .live import Chunk, LiveSessions
 from .models import (
     Dimension,
@@ -121,7 +121,8 @@ class InterviewService(Resources):
         progress: bool = False,
     ) -> tuple[str, list[Turn]]:
         """Plan and store a new interview; returns (session_id, the interviewer's first turns)."""
-        _ = self.provider  # a missing key or a server that is down says so before any planning
+        # a missing key or a server that is down says so before any planning, the judge's too
+        _ = self.provider, self.judge
         plan = self.plan(persona, role, level, jd, resume, time_box, progress=progress)
         return self.start_plan(plan, owner, on_chunk)
 
@@ -339,6 +340,10 @@ class InterviewService(Resources):
     def score_transcript(self, transcript: Transcript) -> Scorecard:
         """The scorecard of any transcript (stored or from a file), through the judge."""
         persona = self.bank.persona(transcript.persona)
+        try:
+            judge: Provider | None = self.judge
+        except InterviewerError:
+            judge = None  # judge_transcript builds it again and falls back visibly, with why
         card = judge_transcript(
             transcript,
             self.bank.rubric_for(persona),
@@ -346,6 +351,7 @@ class InterviewService(Resources):
             self.bank,
             self.settings.max_answer_chars,
             self.reader,
+            judge=judge,
         )
         fell_back = [t for t in transcript.turns if "provider_fallback" in t.notes]
         if fell_back:  # visible wherever the scorecard is shown, with the first reason

@@ -282,6 +282,20 @@ def wording_prompt(
 
 
 FALLBACK_NOTE = "provider_error:"
+BREAKER_AFTER = 2  # consecutive failed turns after which the model is not asked every turn...
+BREAKER_RETRY_EVERY = 4  # ...but only every 4th, so a server that comes back is used again
+
+
+def fallback_streak(transcript: Transcript) -> int:
+    """How many of the latest interviewer turns in a row kept the offline wording."""
+    streak = 0
+    for turn in reversed(transcript.turns):
+        if turn.role != "interviewer":
+            continue
+        if "provider_fallback" not in turn.notes:
+            break
+        streak += 1
+    return streak
 
 
 def fallback_note(error: ProviderError) -> str:
@@ -306,6 +320,12 @@ def word(
     draft is used and the note ``provider_fallback`` added. Chunks already streamed before a
     failure are superseded: the front end shows the returned text.
     """
+    streak = fallback_streak(transcript)
+    if streak >= BREAKER_AFTER and streak % BREAKER_RETRY_EVERY:
+        # The model failed the last turns: do not make the candidate wait through its retries
+        # again on every turn; try it again every few turns.
+        reason = f"{FALLBACK_NOTE} not asked: the model failed the last {streak} turns"
+        return decision.draft, ["provider_fallback", reason]
     parts: list[str] = []
     try:
         prompt = wording_prompt(persona, transcript, decision, question, budget, counter)

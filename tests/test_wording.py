@@ -212,3 +212,29 @@ def test_a_request_that_cannot_fit_the_budget_falls_back_without_calling(setup):
     assert text == decision.draft and notes[0] == "provider_fallback"
     assert notes[1].startswith("provider_error: the required parts of this request take")
     assert provider.history == []
+
+
+def test_after_two_failed_turns_the_model_is_asked_only_every_fourth_turn(setup):
+    persona, question = setup
+    decision = probe(question, "We had a slow service")
+
+    def after(failed: int) -> Transcript:
+        turns = list(transcript_with("We had a slow service.", question.text).turns)
+        for i in range(failed):
+            turns.append(
+                Turn(
+                    role="interviewer", kind="follow_up", text="Go on.", notes=["provider_fallback"]
+                )
+            )
+            turns.append(Turn(role="candidate", kind="answer", text=f"More detail {i}."))
+        return Transcript(persona="complex-problem", turns=turns)
+
+    provider = ScriptedProvider(["Tell me the p99.", "Tell me the p50."])
+    text, notes = word(provider, persona, after(1), decision)
+    assert text == "Tell me the p99." and provider.history  # one failure: still asked
+    asked = len(provider.history)
+    text, notes = word(provider, persona, after(2), decision)
+    assert text == decision.draft and "not asked" in notes[1]
+    assert len(provider.history) == asked  # the model was not called
+    text, _ = word(provider, persona, after(4), decision)
+    assert text == "Tell me the p50."  # tried again: a server that came back is used
