@@ -533,6 +533,7 @@ def test_a_malformed_judge_reply_through_the_sdk_is_re_asked_then_recovered(llm_
     provider = build(llm_stub, name)
     card = judge_transcript(j.transcript(), j.rubric(bank), provider, bank)
     assert card.judge_samples == 1 and all(c.source == "judge" for c in card.criteria)
+    assert card.judge == f"{name} ({provider.model})"  # the model that judged is named
     assert len(llm_stub.requests) == 2
     re_ask = json.dumps(llm_stub.requests[1].body)
     assert "Your last reply was invalid" in re_ask  # the validation error went back

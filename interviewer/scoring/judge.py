@@ -193,7 +193,10 @@ def fallback_scorecard(offline: Scorecard, why: str) -> Scorecard:
 
 
 def _label(provider: Provider) -> str:
-    model = provider.settings.model if provider.settings is not None else None
+    # the model actually used: the provider's own default when the settings name none
+    model = getattr(provider, "model", None) or (
+        provider.settings.model if provider.settings is not None else None
+    )
     return f"{provider.name} ({model})" if model else provider.name
 
 
