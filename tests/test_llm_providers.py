@@ -634,3 +634,10 @@ def test_a_judge_with_no_key_stops_the_command_before_the_interview(
     err = capsys.readouterr().err
     assert code == 1 and "OPENAI_API_KEY is not set" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_base_url_that_is_not_a_url_says_what_it_should_look_like():
+    from interviewer.errors import ProviderUnavailable
+
+    with pytest.raises(ProviderUnavailable, match="not an http\\(s\\) URL"):
+        get_provider("openai", Settings(openai_base_url="notaurl"))

@@ -309,7 +309,13 @@ def preflight(endpoint: Endpoint) -> None:
     Skipped when a proxy handles the URL (the proxy makes the connection). Waits at most
     ``min(timeout, 5)`` seconds.
     """
-    scheme = urlsplit(endpoint.base_url).scheme or "http"
+    parts = urlsplit(endpoint.base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise endpoint.unreachable(
+            f"{endpoint.base_url!r} is not an http(s) URL; it should look like "
+            "http://127.0.0.1:11434/v1"
+        )
+    scheme = parts.scheme
     if scheme in urllib.request.getproxies() and not urllib.request.proxy_bypass(endpoint.host):
         return
     wait = min(endpoint.timeout, 5.0)
