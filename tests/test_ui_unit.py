@@ -163,6 +163,31 @@ def test_scorecard_text_is_escaped() -> None:
     assert "Overall: 3.2 / 5" in text
 
 
+def test_the_history_details_show_the_judges_accuracy_concerns_and_model_use() -> None:
+    from interviewer.scoring.scorecard import AccuracyConcern
+
+    card = Scorecard(
+        persona="fundamentals",
+        rubric="fundamentals",
+        overall=3.0,
+        criteria=[],
+        correctness_checked=True,
+        accuracy_concerns=[
+            AccuracyConcern(turn=3, quote=ATTACK, concern="UDP does not <b>retransmit</b>.")
+        ],
+        model_tokens=12345,
+        model_requests=9,
+        estimated_cost_usd=0.0421,
+    )
+    text = details_markdown(card)
+    assert "### Accuracy concerns" in text and "- turn 3: " in text
+    assert "<b>" not in text and "<script" not in text  # the concern and quote stay text
+    assert "![" not in text and "](javascript" not in text
+    assert "12,345 tokens in 9 turns, estimated $0.0421" in text
+    plain = details_markdown(Scorecard(persona="x", rubric="x", overall=None, criteria=[]))
+    assert "Accuracy" not in plain and "Model use" not in plain
+
+
 # -- chat messages <-> transcript turns ---------------------------------------------------------
 TURNS = [
     Turn(role="interviewer", kind="question", text="Q1"),

@@ -75,8 +75,30 @@ def summary_markdown(card: Scorecard, persona_name: str) -> str:
 
 
 def details_markdown(card: Scorecard) -> str:
-    """Stronger-answer outlines, answer-by-answer feedback, unscored criteria and flags."""
+    """A model judge's accuracy concerns and model use, stronger-answer outlines,
+    answer-by-answer feedback, unscored criteria and flags."""
     lines: list[str] = []
+    # A model judge's technical accuracy and the wrong claims it named, with their quotes.
+    if card.technical_accuracy is not None and card.technical_accuracy.score is not None:
+        level = f"{card.technical_accuracy.score:.1f} / 5"
+        lines += [f"**Technical accuracy** (model judge, not in the overall): {level}", ""]
+    if card.accuracy_concerns:
+        lines += ["### Accuracy concerns", ""]
+        lines += [
+            f"- turn {a.turn}: “{escape_text(a.quote)}”: {escape_text(a.concern)}"
+            for a in card.accuracy_concerns
+        ]
+        lines.append("")
+    if card.model_tokens:
+        cost = (
+            f", estimated ${card.estimated_cost_usd:.4f}"
+            if card.estimated_cost_usd is not None
+            else ""
+        )
+        lines += [
+            f"*Model use: {card.model_tokens:,} tokens in {card.model_requests} turns{cost}.*",
+            "",
+        ]
     if card.stronger_answers:
         lines += ["### What a stronger answer would include", ""]
         for s in card.stronger_answers:
