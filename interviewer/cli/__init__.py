@@ -24,7 +24,7 @@ from .content import (
     cmd_rubrics,
     cmd_search,
 )
-from .scoring import cmd_score, cmd_score_answers
+from .scoring import cmd_calibrate, cmd_score, cmd_score_answers
 from .sessions import cmd_chat, cmd_drill, cmd_follow_up, cmd_simulate, cmd_transcripts
 
 BAD_INPUT = (InputError, DataFileError, NotFoundError)
@@ -116,6 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("score-answers", cmd_score_answers, "score answers from a JSONL file")
     p.add_argument("file", metavar="FILE.jsonl", help='lines of {"id","question","answer"}')
     p.add_argument("--strict", action="store_true", help="exit 2 if any line had an error")
+    p = add("calibrate", cmd_calibrate, "agreement of the scorer with your own labels")
+    p.add_argument(
+        "labels", metavar="LABELS.jsonl", help='lines of {"id","question","answer","label"} (1-5)'
+    )
     p = add("score", cmd_score, "score a transcript (the format simulate --json prints)", False)
     p.add_argument("transcript", metavar="TRANSCRIPT.json")
     fmt = p.add_mutually_exclusive_group()

@@ -42,3 +42,15 @@ def cmd_score(ws: InterviewService, args: argparse.Namespace) -> int:
     else:
         emit(card.model_dump(mode="json"))
     return 0
+
+
+def cmd_calibrate(ws: InterviewService, args: argparse.Namespace) -> int:
+    from ..calibration import calibrate, parse_labels
+
+    rows = parse_labels(read_jsonl(args.labels))
+    result = calibrate(rows, ws.reader, ws.settings.max_answer_chars)
+    if args.json:
+        emit(result.model_dump(mode="json"))
+    else:
+        print(for_terminal(result.to_markdown()))
+    return 0
