@@ -26,6 +26,7 @@ from .config import Settings
 from .drills import drill_plan, question_for_topic, random_question
 from .errors import InputError, InterviewerError, NotFoundError
 from .live import Chunk, LiveSessions
+from .model_use import with_model_use
 from .models import (
     Dimension,
     Level,
@@ -41,11 +42,10 @@ from .progress import HistoryPoint, Progress, history_point, weakest
 from .providers import Provider
 from .resources import Resources
 from .scoring.judge import judge_transcript
-from .scoring.scorecard import Flag, Scorecard
+from .scoring.scorecard import Scorecard
 from .storage.repository import now
-from .tokens import Prices, estimate_cost, interview_usage
 from .transcripts import import_plan
-from .wording import FALLBACK_NOTE, word
+from .wording import word
 
 if TYPE_CHECKING:
     from .review import ReviewDesk
@@ -353,34 +353,7 @@ class InterviewService(Resources):
             self.reader,
             judge=judge,
         )
-        fell_back = [t for t in transcript.turns if "provider_fallback" in t.notes]
-        if fell_back:  # visible wherever the scorecard is shown, with the first reason
-            reason = next(
-                (n for t in fell_back for n in t.notes if n.startswith(FALLBACK_NOTE)), ""
-            )
-            detail = f"{len(fell_back)} interviewer turns kept the offline wording"
-            detail += f" ({reason[len(FALLBACK_NOTE) :].strip()})" if reason else ""
-            flag = Flag(kind="provider_fallback", detail=detail)
-            card = card.model_copy(update={"flags": [*card.flags, flag]})
-        used = interview_usage(t.notes for t in transcript.turns)
-        if not used.requests:
-            return card
-        prices = None
-        if (
-            self.settings.price_input_per_1k is not None
-            and self.settings.price_output_per_1k is not None
-        ):
-            prices = Prices(
-                prompt_per_1k=self.settings.price_input_per_1k,
-                completion_per_1k=self.settings.price_output_per_1k,
-            )
-        return card.model_copy(
-            update={
-                "model_tokens": used.total_tokens,
-                "model_requests": used.requests,
-                "estimated_cost_usd": estimate_cost(used, prices),
-            }
-        )
+        return with_model_use(card, transcript, self.settings)
 
     # -- internals ------------------------------------------------------------------------------
     def _word(

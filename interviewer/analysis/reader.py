@@ -80,6 +80,7 @@ class Reader:
         self._index: dict[str, tuple[str, ...]] | None = None
         self._extra_index: dict[str, tuple[str, ...]] | None = None
         self._reference_cache: list[str] | None = None
+        self._combined: tuple[list[str], Any] | None = None  # see _all_references
 
     # -- subjects -------------------------------------------------------------------------------
     def subject(self, question: str, topics: tuple[str, ...] = ()) -> Subject:
@@ -163,29 +164,41 @@ class Reader:
             return []
         import numpy as np
 
-        texts: list[str] = []
-        blocks: list[Any] = []
-        matrix = self._reference_vectors()
-        if matrix is not None and len(matrix):
-            texts += self._owner()._reference_texts
-            blocks.append(matrix)
-        known = set(texts)  # a batch's question that is also a bank question is there already
-        extra = [t for t in self._extra if t != question and t not in known]
-        if extra:
-            missing = [t for t in extra if t not in self._vectors]
-            if missing and self._pending is not None:
-                return []  # a batch's first pass: the second pass has them
-            self._embed(missing)
-            texts += extra
-            blocks.append(np.stack([np.asarray(self._vectors[t]) for t in extra]))
-        if not blocks:
+        refs = self._all_references()
+        if refs is None:
             return []
-        stacked = np.vstack(blocks) if len(blocks) > 1 else blocks[0]
+        texts, stacked = refs
+        # the asked question itself (and its rewordings) count as the same question
         same = stacked @ np.asarray(q_vec) >= NEAR_DUPLICATE
         scores = stacked @ np.asarray(a_vec)
         scores[same] = -1.0
         top = np.argsort(-scores)[:k]
         return [(texts[i], float(scores[i])) for i in top if scores[i] > -1.0]
+
+    def _all_references(self) -> tuple[list[str], Any] | None:
+        """(texts, unit vectors) of the bank's questions and this view's batch questions, built
+        once per view (not per answer); None when there are none or the vectors are deferred."""
+        if self._combined is not None:
+            return self._combined
+        import numpy as np
+
+        matrix = self._reference_vectors()
+        texts = list(self._owner()._reference_texts) if matrix is not None and len(matrix) else []
+        known = set(texts)  # a batch's question that is also a bank question is there already
+        extra = [t for t in self._extra if t not in known]
+        missing = [t for t in extra if t not in self._vectors]
+        if missing and self._pending is not None:
+            return None  # a batch's first pass: the second pass has them
+        self._embed(missing)
+        blocks = [matrix] if texts else []
+        if extra:
+            blocks.append(np.stack([np.asarray(self._vectors[t]) for t in extra]))
+        if not blocks:
+            return None
+        combined = (texts + extra, np.vstack(blocks) if len(blocks) > 1 else blocks[0])
+        if self._pending is None:  # a first pass's view is thrown away with its cache
+            self._combined = combined
+        return combined
 
     def question_frequency(self, stem: str) -> int:
         """In how many reference questions (the bank's, and a view's batch) ``stem`` occurs."""
@@ -226,6 +239,7 @@ class Reader:
         view._extra = tuple(dict.fromkeys(q for q in questions if q.strip()))
         view._base = self._owner()
         view._extra_index = None
+        view._combined = None
         return view
 
     def _owner(self) -> Reader:
