@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 ARGS   ?=
 
-.PHONY: install run test lint bench clean browser
+.PHONY: install run test lint bench clean browser eval
 
 install: $(STAMP)
 
@@ -37,10 +37,16 @@ browser:
 	    echo "The browser tests need Chromium at $(CHROMIUM): sudo apt-get install -y chromium chromium-driver"; exit 1; \
 	  fi; }
 
+# Also writes JUnit XML for CI: reports/pytest.xml (every test) and reports/eval.xml (the eval
+# cases, one testcase per expectation).
 test: install browser
-	@$(PY) -m pytest; rc=$$?; \
+	@INTERVIEWER_EVAL_JUNIT=reports/eval.xml $(PY) -m pytest --junitxml=reports/pytest.xml; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: treating that as a failure"; exit 1; fi; \
 	exit $$rc
+
+# The rubric eval cases on their own, with every report (see README, "Evals").
+eval: install
+	$(VENV)/bin/interviewer eval --junit reports/eval.xml --json reports/eval.json --markdown reports/eval.md --html reports/eval.html $(ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check interviewer tests bench evals
@@ -53,4 +59,4 @@ bench: install
 	$(PY) bench/bench_budget.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache reports

@@ -49,6 +49,7 @@ PAST_KINDS = frozenset({"behavioural", "experience", "leadership", "problem"})
 CLOSING_RESERVE_MINUTES = 5
 END_COMMANDS = frozenset({"/end", "/quit", "/exit", "/stop"})
 SKIP_COMMANDS = frozenset({"/skip", "/next"})
+EMPTY_BEFORE_MOVING_ON = 2  # re-asks in a row (the second offers to skip) before moving on
 _NEUTRAL_NOTES = frozenset({"reask", "steering_ignored", "repeat"})
 
 
@@ -169,6 +170,10 @@ class InterviewAgent:
         if command in END_COMMANDS:
             return self.end()
         if not text:
+            if self.phase == "main" and self._empty_streak() >= EMPTY_BEFORE_MOVING_ON:
+                # a third empty reply after the offer to skip: move on rather than say the
+                # offer again (recorded as a skip, so a rebuilt session decides the same)
+                return self.skip(at, lead="Let's leave that one for now and move on.")
             return self._pend(self._reask())
         if command in SKIP_COMMANDS and self.phase == "main":
             return self.skip(at)
@@ -208,7 +213,9 @@ class InterviewAgent:
             decision = decision.model_copy(update={"lead": lead})
         return self._pend(decision)
 
-    def skip(self, at: datetime | None = None) -> Decision | None:
+    def skip(
+        self, at: datetime | None = None, lead: str = "No problem, let's move on."
+    ) -> Decision | None:
         """The candidate asks to move on: recorded as a ``skip`` turn, then the next question."""
         self._check_ready()
         if self.finished:
@@ -217,7 +224,7 @@ class InterviewAgent:
             return self._pend(self._reask())  # nothing to skip in the closing segment
         qid = self.thread.question.id if self.thread else None
         self._append(Turn(role="candidate", kind="skip", text="/skip", question_id=qid, at=at))
-        return self._pend(self._move_on(lead="No problem, let's move on."))
+        return self._pend(self._move_on(lead=lead))
 
     def repeat_question(self) -> Decision | None:
         """Say the current question (or closing prompt) again; changes no state."""

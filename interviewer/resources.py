@@ -27,9 +27,15 @@ T = TypeVar("T")
 class Resources:
     """Shared, lazily built resources of one service. Thread-safe."""
 
-    def __init__(self, settings: Settings | None = None, provider: Provider | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        provider: Provider | None = None,
+        judge: Provider | None = None,
+    ) -> None:
         self.settings = settings or Settings()
         self._provider = provider
+        self._judge = judge
         self._store_lock = threading.Lock()
         self._store: QuestionStore | None = None
         self._resources: dict[str, object] = {}
@@ -66,7 +72,17 @@ class Resources:
         interviewer's), built and checked once. Raises like ``get_provider``."""
         from .scoring.judge import judge_provider
 
-        return self._once("judge", lambda: judge_provider(self.provider))
+        return self._once("judge", lambda: self._judge or judge_provider(self.provider))
+
+    def share_with(self, other: Resources) -> None:
+        """Use ``other``'s content, model, store, reader and database instead of building them
+        again (evals run many cases, each with its own provider, on one set of resources)."""
+        with other._resources_lock:
+            for key in ("bank", "minilm", "repository", "secret"):
+                if key in other._resources:
+                    self._resources[key] = other._resources[key]
+        self._store = other._store
+        self.reader = other.reader
 
     @property
     def token_counter(self) -> Counter:

@@ -64,8 +64,13 @@ class InterviewService(Resources):
     owner (``None`` means any owner, for the local command line and for coaches).
     """
 
-    def __init__(self, settings: Settings | None = None, provider: Provider | None = None) -> None:
-        super().__init__(settings, provider)
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        provider: Provider | None = None,
+        judge: Provider | None = None,
+    ) -> None:
+        super().__init__(settings, provider, judge)
         self.live = LiveSessions(
             lambda: self.repository, self._agent, self._word, MAX_LIVE_SESSIONS
         )

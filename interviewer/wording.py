@@ -282,6 +282,17 @@ def wording_prompt(
 
 
 FALLBACK_NOTE = "provider_error:"
+# What an interviewer must never say: a score or rating, the rubric, or what a good answer
+# contains. Anchored on the phrasing a model uses when it leaks, not on bare words ("a score
+# of ten thousand users" is not a leak). Evals check every turn against it too.
+REVEALS = re.compile(
+    r"\b(?:your|the|a|my|this)\s+(?:overall\s+)?(?:score|rating|grade)\s+(?:is|was|would be|"
+    r"of)\b|\b[1-5](?:\.\d)?\s*(?:/|out of)\s*5\b|\b(?:scored|rated|grading)\s+(?:you|this|"
+    r"your)\b|\b(?:the|our|my)\s+rubric\b|\b(?:model|ideal|perfect|good)\s+answer\s+(?:is|"
+    r"would|contains|includes|should)\b|\bsteering_ignored\b|\binsufficient_evidence\b",
+    re.IGNORECASE,
+)
+LEAK_NOTE = f"{FALLBACK_NOTE} the model's wording revealed a score or the rubric"
 BREAKER_AFTER = 2  # consecutive failed turns after which the model is not asked every turn...
 BREAKER_RETRY_EVERY = 4  # ...but only every 4th, so a server that comes back is used again
 
@@ -343,6 +354,8 @@ def word(
     text = "".join(parts).strip()
     if not text:
         return decision.draft, ["provider_fallback"]
+    if REVEALS.search(text) and not REVEALS.search(decision.draft):
+        return decision.draft, ["provider_fallback", LEAK_NOTE]
     if provider.name in ("offline", "scripted"):
         return text, []
     # What the model call cost, kept on the turn (and so in the store) for the interview's total.

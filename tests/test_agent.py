@@ -127,7 +127,8 @@ def test_empty_answers_get_a_gentle_reask_and_are_not_recorded(bank):
     s = session(bank, "complex-problem")
     s.start()
     before = len(s.transcript.turns)
-    for i, empty in enumerate(("", "   ", "\n\t", "\x00\x01")):
+    first_question = s.transcript.turns[-1].question_id
+    for i, empty in enumerate(("", "   ")):
         turn = s.reply(empty)[0]
         assert "reask" in turn.notes
         if i == 0:
@@ -136,7 +137,13 @@ def test_empty_answers_get_a_gentle_reask_and_are_not_recorded(bank):
             assert "/skip" in turn.text and "put it differently" in turn.text
     answers = [t for t in s.transcript.turns if t.role == "candidate"]
     assert answers == []
-    assert len(s.transcript.turns) == before + 4
+    assert len(s.transcript.turns) == before + 2
+    # a third empty reply after the offer moves on instead of saying the offer again
+    moved = s.reply("\x00\x01")[0]
+    assert "reask" not in moved.notes and "move on" in moved.text
+    assert moved.question_id != first_question
+    skips = [t for t in s.transcript.turns if t.role == "candidate"]
+    assert [t.kind for t in skips] == ["skip"]
 
 
 def test_huge_answer_is_kept_whole_cut_for_analysis_and_the_candidate_is_told(bank):

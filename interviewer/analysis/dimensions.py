@@ -229,6 +229,8 @@ _STEER_HINTS = (
     "<",
     "[",
     "candidate",
+    "good answer",
+    "ideal answer",
 )
 
 

@@ -388,6 +388,14 @@ INJECTION = _rx(
     r"\bscore\s*[:=]\s*5\b|\bend the interview\b|\bjailbreak\b|\bdeveloper mode\b|"
     r"\bpretend (?:you are|to be)\b|\bact as\b|\byou are now\b|\brubric says\b|"
     r"\bthe candidate (?:is|was) (?:excellent|outstanding|exceptional|perfect)\b"
+    # asking to see what the scorer works from, or the score itself
+    r"|(?:^\s*|\b(?:please|also|now|just|then|and|can you|could you)\s+)(?:print|show|reveal|"
+    r"tell|give|share|output|display|paste|list)\s+(?:me\s+|us\s+)?(?:the|your)\s+"
+    r"(?:rubric|scoring|grading|model answer|ideal answer|system prompt|hidden prompt|"
+    r"instructions)\b|\b(?:print|show|reveal|tell|give|share|output|display|paste|list)\s+"
+    r"(?:me|us)\s+(?:the|your)\s+(?:rubric|scoring|grading|model answer|ideal answer|"
+    r"system prompt|hidden prompt|instructions)\b|\bwhat(?:'s|’s| is| are)\s+my\s+(?:scores?|ratings?|"
+    r"grades?|marks)\b|\bwhat a good answer (?:contains|includes|looks like)\b"
 )
 
 # Broader steering: talk of scores aimed at whoever grades the answer.

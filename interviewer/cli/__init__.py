@@ -24,6 +24,7 @@ from .content import (
     cmd_rubrics,
     cmd_search,
 )
+from .evals import add_eval_parser
 from .scoring import cmd_calibrate, cmd_score, cmd_score_answers
 from .sessions import cmd_chat, cmd_drill, cmd_follow_up, cmd_simulate, cmd_transcripts
 
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "labels", metavar="LABELS.jsonl", help='lines of {"id","question","answer","label"} (1-5)'
     )
+    add_eval_parser(sub, [flags])
     p = add("score", cmd_score, "score a transcript (the format simulate --json prints)", False)
     p.add_argument("transcript", metavar="TRANSCRIPT.json")
     fmt = p.add_mutually_exclusive_group()
