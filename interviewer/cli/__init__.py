@@ -117,10 +117,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("score-answers", cmd_score_answers, "score answers from a JSONL file")
     p.add_argument("file", metavar="FILE.jsonl", help='lines of {"id","question","answer"}')
     p.add_argument("--strict", action="store_true", help="exit 2 if any line had an error")
-    p = add("calibrate", cmd_calibrate, "agreement of the scorer with your own labels")
+    p = add("calibrate", cmd_calibrate, "agreement of the scorer with labels", json_flag=False)
     p.add_argument(
-        "labels", metavar="LABELS.jsonl", help='lines of {"id","question","answer","label"} (1-5)'
+        "labels",
+        nargs="?",
+        metavar="LABELS.jsonl",
+        help='lines of {"id","question","answer","label"} (1-5), scored by the configured judge',
     )
+    p.add_argument(
+        "--from-overrides",
+        action="store_true",
+        help="labels from coaches' overrides in the session database instead of a file",
+    )
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="score every answer N times with a model judge and report test-retest agreement",
+    )
+    p.add_argument("--chart", metavar="FILE.png", help="also draw the agreement (.png or .svg)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+    fmt.add_argument("--markdown", action="store_true", help="a Markdown report (the default)")
     add_eval_parser(sub, [flags])
     p = add("score", cmd_score, "score a transcript (the format simulate --json prints)", False)
     p.add_argument("transcript", metavar="TRANSCRIPT.json")
