@@ -169,3 +169,40 @@ def test_a_model_that_leaks_the_score_is_replaced_by_the_engines_words(text, tmp
     session_id, first = ws.start("behavioural")
     assert first[0].text != text and "provider_fallback" in first[0].notes
     assert any("revealed a score" in n for n in first[0].notes)
+
+
+def test_mistakes_a_case_author_makes_are_named_before_anything_runs(tmp_path, capsys) -> None:
+    folder = write(
+        tmp_path / "cases",
+        {
+            "regex.yaml": GOOD + "  interviewer:\n    says: ['(unclosed']\n",
+            "flag.yaml": GOOD.replace("overall: [1, 2.5]", "no_flags: [offtopic]"),
+            "fault.yaml": GOOD.replace(
+                "candidate:",
+                "provider:\n  kind: scripted\n  outputs: [{error: hiccup}]\ncandidate:",
+            ),
+            "a.yaml": GOOD.replace("description:", "id: same\ndescription:"),
+            "b.yaml": GOOD.replace("description:", "id: same\ndescription:"),
+            "persona.yaml": GOOD.replace("persona: behavioural", "persona: behavioral"),
+        },
+    )
+    loaded = {str(getattr(c, "path", c)): str(c) for c in load_cases(folder)}
+    by_name = {Path(k).name: v for k, v in loaded.items()}
+    assert "expect.interviewer.says.0" in by_name["regex.yaml"]
+    assert "not a valid regular expression" in by_name["regex.yaml"]
+    assert "expect.scorecard.no_flags.0" in by_name["flag.yaml"]
+    assert "unknown fault 'hiccup'" in by_name["fault.yaml"]
+    assert "duplicate case id 'same'" in by_name["b.yaml"] and "a.yaml" in by_name["b.yaml"]
+    assert main(["eval", "--cases", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "persona.yaml (field persona): unknown persona 'behavioral'" in out
+
+
+def test_the_committed_schema_matches_the_case_model() -> None:
+    from interviewer.config import REPO_ROOT
+    from interviewer.evaluation.cases import Case
+
+    committed = json.loads((REPO_ROOT / "evals" / "cases" / "schema.json").read_text())
+    assert committed == Case.model_json_schema(), (
+        "run: interviewer eval --schema evals/cases/schema.json"
+    )

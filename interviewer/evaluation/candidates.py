@@ -28,13 +28,46 @@ _STOP = frozenset(
 
 
 def subject(text: str) -> str:
-    """Two or three content words of a question: what a simulated reply talks about."""
-    words = [w for w in re.findall(r"[a-z][a-z0-9-]+", text.lower()) if w not in _STOP]
+    """Two or three content words of a question: what a simulated reply talks about. Only the
+    turn's last paragraph is read (the question, not the greeting before it)."""
+    question = [p for p in text.split("\n\n") if p.strip()][-1:] or [text]
+    words = [w for w in re.findall(r"[a-z][a-z0-9-]+", question[0].lower()) if w not in _STOP]
     return " ".join(words[:3]) or "that"
+
+
+# Strong stories, one per main question in turn, so a strong candidate never pastes the same
+# story twice (which the scorer rightly flags as a repeated answer).
+_STORIES = (
+    "at my last company I led the work on our order service, a Python service on Postgres "
+    "handling about 2 million requests a day. I proposed splitting the slow reporting queries "
+    "onto a read replica instead of adding more application servers, because the profiler "
+    "showed 70% of the time in three queries and the trade-off was a few seconds of "
+    "replication lag, which reports could accept. I wrote the migration plan, ran it behind a "
+    "feature flag, and p95 latency went from 900 ms to 180 ms within a month. In hindsight I'd "
+    "have added query-level dashboards earlier.",
+    "last year I owned the move of our billing jobs from a nightly cron to a queue with "
+    "idempotent workers. I chose SQS over Kafka because we had about 50 messages a second and "
+    "nobody on the team ran Kafka; the cost was giving up replay. I wrote the idempotency keys "
+    "and the dead-letter alarms myself, and missed invoices went from roughly 30 a month to "
+    "zero over the next quarter. What I learned is to agree the rollback plan with on-call "
+    "before the first deploy, not after.",
+    "I rebuilt the search indexing for our catalogue of 4 million items. I decided to index "
+    "incrementally from change events instead of a full nightly rebuild, because the rebuild "
+    "took six hours and blocked merchants; the trade-off was handling out-of-order events, "
+    "which I solved with version numbers per item. Freshness went from a day to under two "
+    "minutes, and the on-call pages for stale search stopped. I would now load-test the "
+    "event backlog earlier; we found the limit in production.",
+)
+_CLOSING_QUESTION = (
+    "Yes: how does the team decide what goes into on-call runbooks, and what would you want "
+    "someone in this role to have changed after six months?"
+)
 
 
 def _strong(asked: Turn, n: int) -> str:
     topic = subject(asked.text)
+    if asked.kind == "closing":
+        return _CLOSING_QUESTION
     if asked.kind == "wrench":
         return (
             f"Then I'd change the design for {topic}: I would add a second replica behind the "
@@ -51,16 +84,7 @@ def _strong(asked: Turn, n: int) -> str:
             "partner API, not load. After two weeks failures were down to 3 a day. What I "
             "learned is to measure before I pick a fix; I'd now add the alert on day one."
         )
-    return (
-        f"For {topic}: at my last company I led the work on our order service, a Python "
-        "service on Postgres handling about 2 million requests a day. I proposed splitting the "
-        "slow reporting queries onto a read replica instead of adding more application "
-        "servers, because the profiler showed 70% of the time in three queries and the "
-        "trade-off was a few seconds of replication lag, which reports could accept. I wrote "
-        "the migration plan, ran it behind a feature flag, and p95 latency went from 900 ms to "
-        "180 ms within a month. In hindsight I'd have added query-level dashboards earlier; "
-        "I also learned to agree on the rollback plan with the on-call team before the change."
-    )
+    return f"For {topic}: {_STORIES[n % len(_STORIES)]}"
 
 
 def _vague(asked: Turn, n: int) -> str:
@@ -115,12 +139,14 @@ def _adversarial(asked: Turn, n: int) -> str:
 
 _CLARIFY = (
     "Before I answer, can I ask a clarifying question: do you mean a public or an internal "
-    "system, and roughly how many users?"
+    "system, and roughly how many users?",
+    "Can I ask a clarifying question first: what latency or consistency do we need, and is "
+    "this read-heavy or write-heavy?",
+    "One clarifying question: is there a deadline or a team size I should assume?",
 )
 
 Reply = Callable[[Turn, int], str]
 _MODES: dict[str, Reply] = {
-    "strong": _strong,
     "vague": _vague,
     "bluffing": _bluffing,
     "silent": lambda asked, n: "",
@@ -136,10 +162,11 @@ class SimulatedCandidate:
     so far (the last interviewer turn is what is answered). Deterministic."""
 
     def __init__(self, mode: str) -> None:
-        if mode not in (*_MODES, "clarifying"):
+        if mode not in (*_MODES, "strong", "clarifying"):
             raise ValueError(f"unknown candidate mode {mode!r}")
         self.mode = mode
         self.count = 0
+        self.asked = 0  # clarifying questions asked
 
     def reply(self, turns: list[Turn]) -> str:
         asked = next((t for t in reversed(turns) if t.role == "interviewer"), None)
@@ -147,12 +174,19 @@ class SimulatedCandidate:
             return ""
         n, self.count = self.count, self.count + 1
         if self.mode == "clarifying":
-            if asked.kind == "question" and "clarification" not in asked.notes:
-                last = turns[-1]
-                if not (last.role == "interviewer" and _answered_clarify(turns)):
-                    return _CLARIFY
-            return _strong(asked, n)
+            if asked.kind == "question" and not _answered_clarify(turns):
+                self.asked += 1
+                return _CLARIFY[(self.asked - 1) % len(_CLARIFY)]
+            return _strong(asked, _main_questions(turns))
+        if self.mode == "strong":
+            return _strong(asked, _main_questions(turns))  # a new story per main question
         return _MODES[self.mode](asked, n)
+
+
+def _main_questions(turns: list[Turn]) -> int:
+    """Main questions asked before the current one (the index of the story to tell)."""
+    asked = {t.question_id for t in turns if t.role == "interviewer" and t.kind == "question"}
+    return max(0, len(asked) - 1)
 
 
 def _answered_clarify(turns: list[Turn]) -> bool:

@@ -14,11 +14,21 @@ the other cases still run.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ..models import Dimension, Level
 
@@ -35,7 +45,30 @@ CandidateMode = Literal[
 ]
 CANDIDATE_MODES: tuple[str, ...] = CandidateMode.__args__  # type: ignore[attr-defined]
 Fault = Literal["timeout", "rate_limited", "unavailable", "bad_response", "refused"]
+FAULTS: tuple[str, ...] = Fault.__args__  # type: ignore[attr-defined]
+# Every flag kind a scorecard can carry: a misspelt one in a case would pass forever.
+FlagKind = Literal[
+    "steering_attempt",
+    "off_topic",
+    "repeated_answer",
+    "truncated",
+    "provider_fallback",
+    "judge_fallback",
+    "judge_sample_failed",
+    "unverified_quote",
+]
 Band = tuple[float, float]
+
+
+def _pattern(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc}): {value!r}") from None
+    return value
+
+
+Pattern = Annotated[str, AfterValidator(_pattern)]
 
 
 class _Strict(BaseModel):
@@ -48,7 +81,37 @@ class ScriptedFault(_Strict):
     error: Fault
 
 
-ScriptedOutput = str | ScriptedFault
+def _output(value: object) -> object:
+    """A scripted output is text or ``{error: FAULT}``; say so plainly when it is neither."""
+    if isinstance(value, str | ScriptedFault):
+        return value
+    if isinstance(value, dict) and set(value) == {"error"}:
+        if value["error"] not in FAULTS:
+            raise ValueError(f"unknown fault {value['error']!r}; use one of: {', '.join(FAULTS)}")
+        return ScriptedFault(error=value["error"])
+    raise ValueError(f"a scripted output is text or {{error: FAULT}}, not {value!r}")
+
+
+ScriptedOutput = Annotated[
+    str | ScriptedFault, PlainValidator(_output, json_schema_input_type=str | ScriptedFault)
+]
+
+
+def _criterion_band(value: object) -> object:
+    if value == "insufficient":
+        return value
+    if isinstance(value, list | tuple) and len(value) == 2:
+        low, high = (float(v) for v in value)
+        if not 1 <= low <= high <= 5:
+            raise ValueError(f"a band is [low, high] with 1 <= low <= high <= 5, not {list(value)}")
+        return (low, high)
+    raise ValueError(f"expected a band [low, high] or 'insufficient', not {value!r}")
+
+
+CriterionBand = Annotated[
+    Band | Literal["insufficient"],
+    PlainValidator(_criterion_band, json_schema_input_type=Band | Literal["insufficient"]),
+]
 
 
 class Candidate(_Strict):
@@ -78,6 +141,9 @@ class ProviderSpec(_Strict):
     """
 
     kind: Literal["offline", "scripted", "replay"] = "offline"
+    model: str | None = Field(
+        default=None, description="The model name a replay cassette was recorded with."
+    )
     outputs: list[ScriptedOutput] = Field(default_factory=list)
     judge: list[ScriptedOutput] = Field(default_factory=list)
     cassette: str | None = None
@@ -112,11 +178,11 @@ class InterviewerExpectations(_Strict):
     offers_skip: bool = Field(
         default=False, description="After repeated empty replies, offers to skip or rephrase."
     )
-    says: list[str] = Field(
+    says: list[Pattern] = Field(
         default_factory=list,
         description="Regular expressions some interviewer turn must match (case-insensitive).",
     )
-    never_says: list[str] = Field(
+    never_says: list[Pattern] = Field(
         default_factory=list,
         description="Regular expressions no interviewer turn may match (case-insensitive).",
     )
@@ -133,14 +199,14 @@ class ScorecardExpectations(_Strict):
     """What the scorecard must show. Bands are inclusive [low, high] on the 1-5 scale."""
 
     overall: Band | None = None
-    criteria: dict[str, Band | Literal["insufficient"]] = Field(
+    criteria: dict[str, CriterionBand] = Field(
         default_factory=dict,
         description="criterion id -> a band, or 'insufficient' (no score: too little evidence).",
     )
-    flags: list[str] = Field(
+    flags: list[FlagKind] = Field(
         default_factory=list, description="Flag kinds that must be raised, e.g. off_topic."
     )
-    no_flags: list[str] = Field(
+    no_flags: list[FlagKind] = Field(
         default_factory=list, description="Flag kinds that must not be raised."
     )
     source: Literal["offline", "judge", "offline_fallback"] | None = Field(
@@ -152,18 +218,16 @@ class ScorecardExpectations(_Strict):
     )
     evidence_verbatim: bool = Field(
         default=True,
-        description="Every evidence quote is the candidate's own words from an answer turn.",
+        description="Every evidence quote is the candidate's own words (an answer or a "
+        "clarifying question).",
     )
 
-    @model_validator(mode="after")
-    def _bands(self) -> ScorecardExpectations:
-        bands = [("overall", self.overall)] + [
-            (f"criteria.{k}", v) for k, v in self.criteria.items() if not isinstance(v, str)
-        ]
-        for name, band in bands:
-            if band is not None and not 1 <= band[0] <= band[1] <= 5:
-                raise ValueError(f"{name}: a band is [low, high] with 1 <= low <= high <= 5")
-        return self
+    @field_validator("overall")
+    @classmethod
+    def _band(cls, band: Band | None) -> Band | None:
+        if band is not None and not 1 <= band[0] <= band[1] <= 5:
+            raise ValueError(f"a band is [low, high] with 1 <= low <= high <= 5, not {list(band)}")
+        return band
 
 
 class Expectations(_Strict):
@@ -241,7 +305,17 @@ def load_cases(folder: Path, pattern: str | None = None) -> list[Case | CaseErro
     if not folder.is_dir():
         raise FileNotFoundError(f"no eval cases folder at {folder}")
     paths = sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-    loaded = [load_case(p) for p in paths]
+    loaded: list[Case | CaseError] = []
+    seen: dict[str, Path] = {}
+    for p in paths:
+        item = load_case(p)
+        if isinstance(item, Case) and item.id in seen:
+            item = CaseError(
+                path=p, field="id", message=f"duplicate case id {item.id!r} (also {seen[item.id]})"
+            )
+        elif isinstance(item, Case):
+            seen[item.id] = p
+        loaded.append(item)
     if pattern:
         needle = pattern.lower()
         loaded = [c for c in loaded if needle in c.id.lower() or needle in str(_path(c)).lower()]

@@ -209,7 +209,8 @@ def _verbatim(turns: list[Turn], card: Scorecard) -> str | None:
         if not 0 <= ev.turn < len(turns):
             return f"{cid}: evidence names turn {ev.turn}, which does not exist"
         turn = turns[ev.turn]
-        if turn.role != "candidate" or turn.kind != "answer":
+        # a clarifying question is the candidate's own words too (requirements criteria cite it)
+        if turn.role != "candidate" or turn.kind not in ("answer", "clarify"):
             return f"{cid}: evidence quotes turn {ev.turn}, a {turn.role} {turn.kind} turn"
         if _norm(ev.quote.strip(" .…\"'")) not in _norm(turn.text):
             return f"{cid}: {_clip(ev.quote)!r} is not in turn {ev.turn}"

@@ -106,7 +106,12 @@ def base_service(settings: Settings | None = None, progress: bool = False) -> In
 
     settings = settings or Settings()
     db = Path(tempfile.mkdtemp(prefix="interviewer-eval-")) / "eval.db"
-    ws = InterviewService(settings.model_copy(update={"database_url": f"sqlite:///{db}"}))
+    # each case names its provider: a configured model (INTERVIEWER_PROVIDER=openai) is
+    # never called by an offline case
+    offline = {"provider": "offline", "judge_provider": None, "model": None, "judge_model": None}
+    ws = InterviewService(
+        settings.model_copy(update={"database_url": f"sqlite:///{db}", **offline})
+    )
     ws.open_store(progress=progress)
     _ = ws.reader  # built once, shared by every case
     return ws
@@ -127,6 +132,10 @@ def run_cases(
     shared = base
     if shared is None and any(isinstance(c, Case) for c in items):
         shared = base_service()
+
+    if shared is not None:
+        checked = {id(c): preflight(shared, c) for c in items if isinstance(c, Case)}
+        jobs = [(checked.get(id(c)) or c, k) for c, k in jobs if k == 0 or not checked.get(id(c))]
 
     def one(job: tuple[Case | CaseError, int]) -> CaseResult:
         item, attempt = job
@@ -149,6 +158,33 @@ def run_cases(
     )
 
 
+def preflight(base: InterviewService, case: Case) -> CaseError | None:
+    """What can be checked before running: the persona, question ids and cassette exist."""
+    path = case.path or Path(case.id)
+    bank = base.bank
+    if case.persona not in bank.personas:
+        known = ", ".join(sorted(bank.personas))
+        return CaseError(
+            path=path, field="persona", message=f"unknown persona {case.persona!r}; one of: {known}"
+        )
+    for i, qid in enumerate(case.questions):
+        if qid not in bank.questions:
+            return CaseError(
+                path=path, field=f"questions.{i}", message=f"unknown question id {qid!r}"
+            )
+    if case.provider.cassette is not None and not _cassette(case).is_file():
+        return CaseError(
+            path=path, field="provider.cassette", message=f"no cassette at {_cassette(case)}"
+        )
+    return None
+
+
+def _cassette(case: Case) -> Path:
+    assert case.provider.cassette is not None
+    folder = case.path.parent if case.path is not None else Path.cwd()
+    return (folder / case.provider.cassette).resolve()
+
+
 def run_case(base: InterviewService, case: Case, attempt: int = 0) -> CaseResult:
     """One case, start to scorecard; never raises (an error fails the case with its reason)."""
     started = time.perf_counter()
@@ -162,7 +198,8 @@ def run_case(base: InterviewService, case: Case, attempt: int = 0) -> CaseResult
         result.overall = card.overall
         result.session_id = session_id
     except (InterviewerError, ValueError, OSError) as exc:
-        result.error = f"{type(exc).__name__}: {exc}"
+        where = case.path or case.id
+        result.error = f"{where}: {type(exc).__name__}: {exc}"
     result.seconds = round(time.perf_counter() - started, 3)
     return result
 
@@ -217,16 +254,22 @@ def _service(base: InterviewService, case: Case) -> InterviewService:
     provider: Provider
     judge: Provider | None = None
     if spec.kind == "scripted":
-        provider = _scripted(spec.outputs, settings)
+        # without scripted outputs the engine words the turns (a case may script the judge only)
+        provider = _scripted(spec.outputs, settings) if spec.outputs else _offline(settings)
         judge = _scripted(spec.judge, settings) if spec.judge else _offline(settings)
-        settings = settings.model_copy(update={"provider": "scripted", "judge_provider": None})
-    else:
-        assert case.path is not None and spec.cassette is not None
-        cassette = (case.path.parent / spec.cassette).resolve()
-        if not cassette.is_file():
-            raise ValueError(f"provider.cassette: no cassette at {cassette}")
         settings = settings.model_copy(
-            update={"provider": "replay", "cassette": cassette, "judge_provider": None}
+            update={"provider": provider.name, "judge_provider": None, "model": None}
+        )
+    else:
+        # the cassette's model, never the user's INTERVIEWER_MODEL: a replay is keyed by it
+        settings = settings.model_copy(
+            update={
+                "provider": "replay",
+                "cassette": _cassette(case),
+                "judge_provider": None,
+                "judge_model": None,
+                "model": spec.model,
+            }
         )
         provider = _replay(settings)
     ws = InterviewService(settings, provider=provider, judge=judge)
