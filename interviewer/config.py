@@ -31,6 +31,13 @@ class Settings(BaseSettings):
     store_path: Path | None = Field(
         default=None, description="Chroma store folder; default <home>/chroma."
     )
+    chroma_url: str | None = Field(
+        default=None,
+        description="A Chroma server to keep the question store in instead of a local folder, "
+        "e.g. http://127.0.0.1:8000 (`chroma run --path DIR --port 8000`); https:// for TLS; "
+        "without a port, 80 or 443. Replicas on several machines share it. Unset: the local "
+        "store_path folder.",
+    )
     content_dir: Path = Field(
         default=REPO_ROOT,
         description="Folder holding personas/, rubrics/ and questions/ (the repo root).",

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from .bank import Bank
-from .models import Level, Plan, PlannedQuestion, Question
+from .models import Level, Persona, Plan, PlannedQuestion, Question
 from .skills import ALIASES, CASE_SENSITIVE, Skill, find_skills, skill_index
 
 if TYPE_CHECKING:
@@ -108,6 +108,13 @@ def pick_persona(jd: str | None, bank: Bank, role: str | None = None) -> str:
     return best
 
 
+# Banks up to this size are ranked whole against the query (exact); larger ones are planned
+# from bounded store queries, so planning costs the same at 100,000 questions as at 1,000.
+EXACT_RANKING_UP_TO = 500
+CANDIDATES = 200  # questions fetched per store query when planning a large bank
+SKILL_CANDIDATES = 50  # questions tagged with a skill considered for covering it
+
+
 def _level_ok(q: Question, level: Level | None) -> bool:
     return level is None or level in q.levels
 
@@ -132,31 +139,21 @@ def plan_interview(
     persona = bank.persona(persona_id or pick_persona(jd, bank, role))
     count = count or persona.question_count
     exclude = exclude or set()
-    pool = [q for q in bank.questions_for(persona.id) if q.id not in exclude]
-    if not pool:
-        pool = bank.questions_for(persona.id)
-    by_level = [q for q in pool if _level_ok(q, level)] or pool
     context = " ".join(x for x in (role, jd, resume) if x)
     text = "\n".join(x for x in (jd, resume) if x)
     skills = skills_for(text, bank, store, level, meaning_distance)
-
-    near = _rank_by_similarity(store, context or persona.description, bank)
-    own_ids = {q.id for q in by_level}
-    ranked = [qid for qid in near if qid in own_ids]
-    borrowed = [
-        bank.questions[qid]
-        for qid in near
-        if qid not in exclude
-        and persona.id not in bank.questions[qid].personas
-        and _level_ok(bank.questions[qid], level)
-    ]
+    # A skill the round itself is about ("security" in the security round) needs no question.
+    round_words = {persona.kind, *re.findall(r"[a-z]+", persona.name.lower())}
+    to_cover = [s for s in skills if not round_words & {s.name, *ALIASES.get(s.name, ())}]
+    query = context or persona.description
+    if store is None or len(bank.questions) <= EXACT_RANKING_UP_TO:
+        ranked, borrowed = _rank_all(bank, store, persona, level, exclude, query)
+    else:
+        ranked, borrowed = _rank_by_query(bank, store, persona, level, exclude, query, to_cover)
     chosen: list[PlannedQuestion] = []
     used: set[str] = set()
     note = f" (borrowed from another round: the {persona.name.lower()} questions do not cover it)"
     own = [bank.questions[qid] for qid in ranked]
-    # A skill the round itself is about ("security" in the security round) needs no question.
-    round_words = {persona.kind, *re.findall(r"[a-z]+", persona.name.lower())}
-    to_cover = [s for s in skills if not round_words & {s.name, *ALIASES.get(s.name, ())}]
     _cover(bank, own, borrowed, to_cover, count, count // 2, used, chosen, note)
     chosen.sort(key=lambda c: persona.id not in bank.questions[c.id].personas)  # own ones first
 
@@ -181,6 +178,74 @@ def plan_interview(
             chosen.append(_planned(bank.questions[qid], f"a core {persona.name.lower()} question"))
     names = [s.name for s in skills]
     return Plan(persona=persona.id, role=role, level=level, skills=names, questions=chosen)
+
+
+def _rank_all(
+    bank: Bank,
+    store: QuestionStore | None,
+    persona: Persona,
+    level: Level | None,
+    exclude: set[str],
+    query: str,
+) -> tuple[list[str], list[Question]]:
+    """(the persona's question ids, closest to the query first; other rounds' questions) over
+    the whole bank: exact, for banks small enough to rank whole."""
+    pool = [q for q in bank.questions_for(persona.id) if q.id not in exclude]
+    if not pool:
+        pool = bank.questions_for(persona.id)
+    by_level = [q for q in pool if _level_ok(q, level)] or pool
+    near = _rank_by_similarity(store, query, bank)
+    own_ids = {q.id for q in by_level}
+    ranked = [qid for qid in near if qid in own_ids]
+    borrowed = [
+        bank.questions[qid]
+        for qid in near
+        if qid not in exclude
+        and persona.id not in bank.questions[qid].personas
+        and _level_ok(bank.questions[qid], level)
+    ]
+    return ranked, borrowed
+
+
+def _rank_by_query(
+    bank: Bank,
+    store: QuestionStore,
+    persona: Persona,
+    level: Level | None,
+    exclude: set[str],
+    query: str,
+    skills: list[Skill],
+) -> tuple[list[str], list[Question]]:
+    """The same for a large bank, from bounded store queries: the persona's questions closest
+    to the query (filtered by persona and level in the store), other rounds' closest ones, and
+    for each skill to cover the questions tagged with it or found for it by meaning."""
+    hits = store.search(query, k=CANDIDATES, persona=persona.id, level=level, exclude_ids=exclude)
+    if not hits:  # every question at this level asked already, or none at this level
+        hits = store.search(query, k=CANDIDATES, persona=persona.id, level=level)
+    if not hits:
+        hits = store.search(query, k=CANDIDATES, persona=persona.id)
+    ranked = [h.id for h in hits]
+    others = store.search(query, k=CANDIDATES, level=level, exclude_ids=exclude)
+    borrowed_ids = [h.id for h in others]
+    tags = sorted(
+        {form for s in skills if not s.questions for form in (s.name, *ALIASES.get(s.name, ()))}
+    )
+    mine = bank.questions.with_topics(tags, persona.question_kinds, SKILL_CANDIDATES)
+    ranked += [q for q in mine if q not in exclude]
+    borrowed_ids += bank.questions.with_topics(tags, None, SKILL_CANDIDATES)
+    for s in skills:
+        for qid in sorted(s.questions):
+            (ranked if persona.id in bank.questions[qid].personas else borrowed_ids).append(qid)
+    ranked = list(dict.fromkeys(ranked))
+    ranked = [q for q in ranked if _level_ok(bank.questions[q], level)] or ranked
+    borrowed = [
+        bank.questions[qid]
+        for qid in dict.fromkeys(borrowed_ids)
+        if qid not in exclude
+        and persona.id not in bank.questions[qid].personas
+        and _level_ok(bank.questions[qid], level)
+    ]
+    return ranked, borrowed
 
 
 def _cover(

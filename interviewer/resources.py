@@ -4,8 +4,10 @@ databases and logins. Each is built once, on first use, even when many threads a
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from .analysis import Reader
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from .tokens import Counter, TokenBudget
 
 T = TypeVar("T")
+MAX_REFERENCE_QUESTIONS = 5_000  # bank questions the off-topic test compares answers with
 
 
 class Resources:
@@ -42,7 +45,9 @@ class Resources:
         self._resources_lock = threading.RLock()  # one resource may build another
         self.reader = Reader(
             lambda: self.minilm,
-            references=lambda: [q.text for q in self.bank.questions.values()],
+            # the questions an answer may fit better (the relative off-topic test); a very
+            # large bank is sampled so the first answer never waits for 100,000 embeddings
+            references=lambda: self.bank.questions.texts(MAX_REFERENCE_QUESTIONS),
             cache_dir=self.settings.resolved_home() / "cache",
         )
 
@@ -57,7 +62,8 @@ class Resources:
     @property
     def bank(self) -> Bank:
         """The validated content (read once per service; restart to pick up edits)."""
-        return self._once("bank", lambda: load_bank(self.settings.content_dir))
+        cache = self.settings.resolved_home() / "cache"
+        return self._once("bank", lambda: load_bank(self.settings.content_dir, cache_dir=cache))
 
     @property
     def provider(self) -> Provider:
@@ -160,39 +166,64 @@ class Resources:
         """The Chroma question store, created and brought in line with the bank on first use.
 
         A file lock makes processes that start together on one home build it once: the first
-        embeds the bank, the others wait and then find nothing to embed.
+        embeds the bank, the others wait and then find nothing to embed. With a Chroma server
+        (``chroma_url``) there is no local folder; the lock is kept in the home folder, so the
+        processes of one machine still fill the server once, and across machines ingest is
+        idempotent (content-hashed upserts): racers at worst embed the same items twice.
         """
         with self._store_lock:
             if self._store is None:
-                from filelock import FileLock
-
                 from .store import QuestionStore  # chromadb takes ~2 s to import
 
-                path = self.settings.resolved_store_path()
-                try:
-                    path.mkdir(parents=True, exist_ok=True)
-                except OSError as exc:
-                    raise StoreError(
-                        f"cannot use {path} for the question store: {exc.strerror or exc} "
-                        "(is INTERVIEWER_HOME a file, or not writable?)"
-                    ) from exc
+                url = self.settings.chroma_url or None
+                path = None if url else self.settings.resolved_store_path()
+                lock = self._ingest_lock()  # a home that is not a folder fails here, first
                 minilm = self.minilm if self.settings.embedder == "minilm" else None
-                with FileLock(str(path) + ".lock", timeout=600):
-                    store = QuestionStore(path, self.settings.embedder, minilm)
+                with lock:
+                    store = QuestionStore(path, self.settings.embedder, minilm, url=url)
                     if sync:
                         self._ingest(store, progress)
                 self._store = store
             return self._store
 
-    def ingest(self, progress: bool = True) -> IngestReport:
+    def ingest(self, progress: bool = True, workers: int = 1) -> IngestReport:
+        """Bring the store in line with the bank; ``workers`` processes embed in parallel."""
         store = self.open_store(sync=False)
+        with self._ingest_lock():
+            return self._ingest(store, progress, workers)
+
+    def _ingest_lock(self) -> AbstractContextManager[object]:
+        """A lock for processes of this machine that build the store together: next to the
+        local store folder (created here), or, for a Chroma server, in the home folder (none
+        when the home cannot be created: a server store needs no local files)."""
         from filelock import FileLock
 
-        with FileLock(str(self.settings.resolved_store_path()) + ".lock", timeout=600):
-            return self._ingest(store, progress)
+        url = self.settings.chroma_url
+        if url:
+            home = self.settings.resolved_home()
+            try:
+                home.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                return nullcontext()
+            name = hashlib.sha256(url.strip().encode()).hexdigest()[:12]
+            return FileLock(str(home / f"chroma-server-{name}.lock"), timeout=600)
+        path = self.settings.resolved_store_path()
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot use {path} for the question store: {exc.strerror or exc} "
+                "(is INTERVIEWER_HOME a file, or not writable?)"
+            ) from exc
+        return FileLock(str(path) + ".lock", timeout=600)
 
-    def _ingest(self, store: QuestionStore, progress: bool) -> IngestReport:
+    def _ingest(self, store: QuestionStore, progress: bool, workers: int = 1) -> IngestReport:
         bank = self.bank
+        # an unchanged bank is not read at all: the store holds its revision already
         return store.ingest(
-            list(bank.questions.values()), list(bank.rubrics.values()), progress=progress
+            bank.questions.values(),
+            list(bank.rubrics.values()),
+            progress=progress,
+            revision=bank.revision,
+            workers=workers,
         )

@@ -16,7 +16,7 @@ sentence saying "is a plus", "preferred", "ideally" and the like.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -291,18 +291,47 @@ def skill_index(bank: Bank) -> SkillIndex:
 
 
 def _build_index(bank: Bank) -> SkillIndex:
-    tags = frozenset(t for q in bank.questions.values() for t in q.topics)
+    tags = frozenset(bank.questions.topics())
     stemmer = Stemmer()
     empty: Mapping[str, frozenset[str]] = MappingProxyType({})
     index = SkillIndex(_patterns(tags), _build_forms(tags, stemmer), stemmer, empty, empty)
-    about: dict[str, frozenset[str]] = {}
-    covers: dict[str, frozenset[str]] = {}
-    for q in bank.questions.values():
-        about[q.id] = frozenset(t for t in tags if {t, *ALIASES.get(t, ())} & set(q.topics))
-        covers[q.id] = about[q.id] | {t for _, _, t in _matches(q.text, index)}
-    return SkillIndex(
-        index.patterns, index.forms, stemmer, MappingProxyType(about), MappingProxyType(covers)
-    )
+    # tag -> itself and the tags it is an alias of, so a question's tags are one lookup each
+    alias_of: dict[str, set[str]] = {}
+    for t in tags:
+        for form in (t, *ALIASES.get(t, ())):
+            alias_of.setdefault(form, set()).add(t)
+
+    def about(qid: str) -> frozenset[str]:
+        topics = bank.questions[qid].topics
+        return frozenset(t for topic in topics for t in alias_of.get(topic, ()))
+
+    def covers(qid: str) -> frozenset[str]:
+        text = bank.questions[qid].text
+        return about_map[qid] | {t for _, _, t in _matches(text, index)}
+
+    about_map = _PerQuestion(about)
+    return SkillIndex(index.patterns, index.forms, stemmer, about_map, _PerQuestion(covers))
+
+
+class _PerQuestion(Mapping[str, frozenset[str]]):
+    """Tags per question id, computed the first time a question is asked about (matching a
+    question's text costs about 3 ms, so a bank of 100,000 is never matched as a whole)."""
+
+    def __init__(self, compute: Callable[[str], frozenset[str]]) -> None:
+        self._compute = compute
+        self._known: dict[str, frozenset[str]] = {}
+
+    def __getitem__(self, qid: str) -> frozenset[str]:
+        found = self._known.get(qid)
+        if found is None:
+            found = self._known[qid] = self._compute(qid)  # a racing thread computes the same
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._known)
+
+    def __len__(self) -> int:
+        return len(self._known)
 
 
 def _patterns(tags: frozenset[str]) -> tuple[tuple[str, re.Pattern[str]], ...]:

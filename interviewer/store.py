@@ -15,12 +15,16 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import urllib.error
+import urllib.request
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import chromadb
+from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings
 from pydantic import BaseModel
@@ -36,6 +40,9 @@ CRITERIA = "criteria"
 EMBED_CHUNK = (
     64  # items embedded and written per step: progress moves, and an interrupted ingest resumes
 )
+READ_PAGE = 5_000  # items per paged read of a collection
+REVISION_KEY, EMBEDDER_KEY = "bank_revision", "bank_embedder"  # collection metadata
+SERVER_PROBE_TIMEOUT = 10.0  # seconds to wait for a Chroma server's heartbeat before giving up
 
 
 class StoreEmpty(StoreError):
@@ -127,18 +134,64 @@ def _content_hash(document: str, metadata: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- store
 
 
+def chroma_server(url: str, settings: Settings) -> ClientAPI:
+    """A client of the Chroma server at ``url``. A malformed URL, or a server that does not
+    answer within SERVER_PROBE_TIMEOUT seconds, is a one-line StoreError naming the variable."""
+    shape = "it should look like http://HOST:PORT, e.g. http://127.0.0.1:8000"
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:  # a port that is not a number, an unbalanced [
+        raise StoreError(f"INTERVIEWER_CHROMA_URL={url!r} is not a URL ({exc}); {shape}") from None
+    extras = parts.query or parts.fragment or parts.username or parts.password
+    if parts.scheme not in ("http", "https") or not parts.hostname or extras:
+        raise StoreError(f"INTERVIEWER_CHROMA_URL={url!r} is not a server URL; {shape}")
+    if parts.path.strip("/"):
+        raise StoreError(f"INTERVIEWER_CHROMA_URL={url!r} has a path; {shape}")
+    ssl = parts.scheme == "https"
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    base = f"{parts.scheme}://{host}:{port}"
+    # Chroma's client waits forever for a server that never answers: ask with a timeout first.
+    probe = f"{base}/api/v2/heartbeat"  # the API this client speaks (chromadb 1.x)
+    reason = None
+    try:
+        with urllib.request.urlopen(probe, timeout=SERVER_PROBE_TIMEOUT) as response:
+            response.read()
+    except urllib.error.HTTPError as exc:
+        reason = f"it answered HTTP {exc.code} to {probe}; is it a Chroma server?"
+    except OSError as exc:  # refused, unknown host, timed out
+        why = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+        reason = getattr(why, "strerror", None) or str(why)
+    if reason is None:
+        try:
+            return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=settings)
+        except Exception as exc:  # answered the heartbeat, then failed (a proxy, a wrong server)
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    raise StoreError(f"cannot reach the Chroma server at {base} (INTERVIEWER_CHROMA_URL): {reason}")
+
+
 class QuestionStore:
     """Questions and rubric criteria in two cosine-space Chroma collections.
 
     ``path=None`` gives an in-memory store for tests. Chroma shares one in-memory system per
     process, so in-memory stores get uniquely suffixed collection names to stay isolated.
+    ``url`` names a Chroma server (INTERVIEWER_CHROMA_URL) to use instead; ``path`` is then
+    ignored and every process using that server shares its collections.
     """
 
     def __init__(
-        self, path: Path | None, embedder_name: str = "minilm", minilm: MiniLMEmbedder | None = None
+        self,
+        path: Path | None,
+        embedder_name: str = "minilm",
+        minilm: MiniLMEmbedder | None = None,
+        url: str | None = None,
     ) -> None:
         settings = Settings(anonymized_telemetry=False)
-        if path is None:
+        self.url = url or None
+        if url:
+            self._client = chroma_server(url, settings)
+            path, suffix = None, ""
+        elif path is None:
             self._client = chromadb.EphemeralClient(settings=settings)
             suffix = f"-{uuid.uuid4().hex[:12]}"
         else:
@@ -172,9 +225,25 @@ class QuestionStore:
     # ----------------------------------------------------------------------- ingest
 
     def ingest(
-        self, questions: list[Question], rubrics: list[Rubric], progress: bool = True
+        self,
+        questions: Iterable[Question],
+        rubrics: list[Rubric],
+        progress: bool = True,
+        revision: str | None = None,
+        workers: int = 1,
     ) -> IngestReport:
-        """Bring both collections in line with the bank, embedding only what is new or changed."""
+        """Bring both collections in line with the bank, embedding only what is new or changed.
+
+        ``revision`` (``Bank.revision``) is recorded once everything is in; when the store
+        already holds that revision, nothing is read or compared (start-up does not grow with
+        the bank). An interrupted ingest records nothing, and the next one resumes: what was
+        written is found unchanged and not embedded again.
+        """
+        if revision is not None and self.revision() == revision:
+            return IngestReport(
+                questions=CollectionReport(unchanged=self._questions.count()),
+                criteria=CollectionReport(unchanged=self._criteria.count()),
+            )
         q_items = {
             q.id: (question_document(q), question_metadata(q))
             for q in _unique(questions, "question")
@@ -186,10 +255,44 @@ class QuestionStore:
                     criterion_document(rubric, i),
                     criterion_metadata(rubric, i),
                 )
-        return IngestReport(
-            questions=self._sync(self._questions, q_items, progress, "questions"),
-            criteria=self._sync(self._criteria, c_items, progress, "criteria"),
+        report = IngestReport(
+            questions=self._sync(self._questions, q_items, progress, "questions", workers),
+            criteria=self._sync(self._criteria, c_items, progress, "criteria", workers),
         )
+        if revision is not None:
+            self._set_revision(revision)
+        return report
+
+    def revision(self) -> str | None:
+        """The bank revision whose content the store holds in full (None: unknown)."""
+        meta = self._questions.metadata or {}
+        value = meta.get(REVISION_KEY)
+        return f"{value}" if value and meta.get(EMBEDDER_KEY) == self._ef.name() else None
+
+    def _set_revision(self, revision: str) -> None:
+        meta = {
+            k: v for k, v in (self._questions.metadata or {}).items() if not k.startswith("hnsw:")
+        }
+        meta.update({REVISION_KEY: revision, EMBEDDER_KEY: self._ef.name()})
+        self._questions.modify(metadata=meta)
+
+    def _stored(self, collection: Collection) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Every stored item (document, metadata), read in pages: one unbounded ``get`` of a
+        large collection exceeds SQLite's limit on query variables."""
+        old: dict[str, tuple[str, dict[str, Any]]] = {}
+        offset = 0
+        while True:
+            page = collection.get(
+                include=["metadatas", "documents"], limit=READ_PAGE, offset=offset
+            )
+            ids = page["ids"]
+            for id_, doc, meta in zip(
+                ids, page["documents"] or [], page["metadatas"] or [], strict=True
+            ):
+                old[id_] = (doc, dict(meta or {}))
+            if len(ids) < READ_PAGE:
+                return old
+            offset += len(ids)
 
     def _sync(
         self,
@@ -197,15 +300,10 @@ class QuestionStore:
         items: dict[str, tuple[str, dict[str, Any]]],
         progress: bool,
         label: str,
+        workers: int = 1,
     ) -> CollectionReport:
         report = CollectionReport()
-        stored = collection.get(include=["metadatas", "documents"])
-        old = {
-            id_: (doc, meta or {})
-            for id_, doc, meta in zip(
-                stored["ids"], stored["documents"] or [], stored["metadatas"] or [], strict=True
-            )
-        }
+        old = self._stored(collection)
         to_embed: list[tuple[str, str, dict[str, Any]]] = []
         meta_only: list[tuple[str, dict[str, Any]]] = []
         for id_, (doc, meta) in items.items():
@@ -243,9 +341,12 @@ class QuestionStore:
             file=sys.stderr,
             disable=not progress or not to_embed,
         ) as bar:
-            for start in range(0, len(to_embed), EMBED_CHUNK):
-                batch = to_embed[start : start + EMBED_CHUNK]
-                vectors = self._ef.embed([c[1] for c in batch])
+            batches = [
+                to_embed[start : start + EMBED_CHUNK]
+                for start in range(0, len(to_embed), EMBED_CHUNK)
+            ]
+            texts = [[c[1] for c in batch] for batch in batches]
+            for batch, vectors in zip(batches, self._embed_all(texts, workers), strict=True):
                 collection.upsert(
                     ids=[c[0] for c in batch],
                     documents=[c[1] for c in batch],
@@ -255,6 +356,48 @@ class QuestionStore:
                 bar.update(len(batch))
         report.embedded = len(to_embed)
         return report
+
+    def _embed_all(self, chunks: list[list[str]], workers: int) -> Iterator[Any]:
+        """Vectors per chunk, in order; ``workers`` > 1 embeds in that many processes (MiniLM
+        is CPU-bound, one BLAS thread each), while this process writes what is done."""
+        if workers <= 1 or len(chunks) < 2:
+            for chunk in chunks:
+                yield self._ef.embed(chunk)
+            return
+        import multiprocessing
+        import queue
+
+        ctx = multiprocessing.get_context("spawn")  # no forked threads or locks
+        jobs, results = ctx.Queue(), ctx.Queue()
+        procs = [
+            ctx.Process(target=_embed_loop, args=(self.embedder_name, jobs, results), daemon=True)
+            for _ in range(workers)
+        ]
+        for proc in procs:
+            proc.start()
+        try:
+            for job in enumerate(chunks):
+                jobs.put(job)
+            for _ in procs:
+                jobs.put(None)
+            done: dict[int, Any] = {}
+            for want in range(len(chunks)):
+                while want not in done:  # results arrive in any order; yield them in order
+                    try:
+                        index, vectors, error = results.get(timeout=5)
+                    except queue.Empty:
+                        if not any(p.is_alive() for p in procs):
+                            raise StoreError("the ingest workers stopped unexpectedly") from None
+                        continue
+                    if error is not None:
+                        raise StoreError(f"an ingest worker failed to embed: {error}")
+                    done[index] = vectors
+                yield done.pop(want)
+        finally:
+            for proc in procs:
+                if proc.is_alive():
+                    proc.terminate()
+                proc.join(timeout=5)
 
     # ----------------------------------------------------------------------- retrieval
 
@@ -371,3 +514,17 @@ def _unique(items: Iterable[Question] | Iterable[Rubric], what: str) -> Sequence
         seen.add(item.id)
         out.append(item)
     return out
+
+
+def _embed_loop(embedder_name: str, jobs: Any, results: Any) -> None:
+    """An ingest worker process: embeds (index, texts) jobs until it gets None."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+    embed = get_embedder(embedder_name).embed  # loaded once per worker
+    while (job := jobs.get()) is not None:
+        index, texts = job
+        try:
+            results.put((index, embed(texts), None))
+        except Exception as exc:  # reported by the parent, which stops the ingest
+            results.put((index, None, f"{type(exc).__name__}: {exc}"))

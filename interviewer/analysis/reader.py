@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 MAX_VECTORS = 20_000  # about 30 MB of float32 vectors
 MAX_SIMILARITIES = 50_000
 MAX_SUBJECTS = 8_192
+REFERENCE_CHUNK = 256  # reference questions embedded per step (the progress bar moves)
 NEAR_DUPLICATE = 0.85  # a reference question this close to the asked one is the same question
 
 Pair = tuple[str, str]
@@ -81,6 +83,7 @@ class Reader:
         self._extra_index: dict[str, tuple[str, ...]] | None = None
         self._reference_cache: list[str] | None = None
         self._combined: tuple[list[str], Any] | None = None  # see _all_references
+        self._progress = False  # a progress bar while embedding references (warm_references)
 
     # -- subjects -------------------------------------------------------------------------------
     def subject(self, question: str, topics: tuple[str, ...] = ()) -> Subject:
@@ -290,7 +293,21 @@ class Reader:
                     return matrix
             except (OSError, ValueError):
                 pass
-        matrix = embedder.embed(texts)
+        from tqdm import tqdm
+
+        chunks = [texts[i : i + REFERENCE_CHUNK] for i in range(0, len(texts), REFERENCE_CHUNK)]
+        with tqdm(
+            total=len(texts),
+            desc="Embedding reference questions (off-topic check)",
+            unit="question",
+            file=sys.stderr,
+            disable=not self._progress,
+        ) as bar:
+            parts = []
+            for chunk in chunks:
+                parts.append(embedder.embed(chunk))
+                bar.update(len(chunk))
+        matrix = np.vstack(parts)
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -301,9 +318,14 @@ class Reader:
                 pass  # a cache only: a read-only home just means embedding again next time
         return matrix
 
-    def warm_references(self) -> None:
-        """Embed the reference questions now (a batch does this before its second pass)."""
-        self._reference_vectors()
+    def warm_references(self, progress: bool = False) -> None:
+        """Embed the reference questions now (a batch does this before its second pass;
+        ``interviewer ingest`` does it with a progress bar, so no answer waits for it)."""
+        self._progress = progress
+        try:
+            self._reference_vectors()
+        finally:
+            self._progress = False
 
     @property
     def pending(self) -> int | None:

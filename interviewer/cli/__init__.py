@@ -82,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     add("rubrics", cmd_rubrics, "list the rubrics and their anchors")
     p = add("ingest", cmd_ingest, "build or update the question store", json_flag=False)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="embed in N processes (one per core; default 1)",
+    )
     p = add("search", cmd_search, "find questions by meaning")
     p.add_argument("query")
     p.add_argument("--k", type=int, default=5, help="how many results (default 5)")

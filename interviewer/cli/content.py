@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
 from typing import Any
 
 from ..errors import InputError
-from ..models import Question
 from ..service import InterviewService
 from .io import emit, read_text_file
 
@@ -35,21 +33,8 @@ def cmd_personas(ws: InterviewService, args: argparse.Namespace) -> int:
 
 
 def cmd_questions(ws: InterviewService, args: argparse.Namespace) -> int:
-    qs: Iterable[Question] = ws.bank.questions.values()
-    if args.persona:
-        ws.bank.persona(args.persona)
-        qs = ws.bank.questions_for(args.persona)
-    rows = [
-        {
-            "id": q.id,
-            "text": q.text,
-            "kind": q.kind,
-            "topics": q.topics,
-            "levels": q.levels,
-            "personas": q.personas,
-        }
-        for q in qs
-    ]
+    kinds = ws.bank.persona(args.persona).question_kinds if args.persona else None
+    rows = list(ws.bank.questions.summaries(kinds))
     if args.json:
         emit(rows)
     else:
@@ -90,7 +75,12 @@ def cmd_rubrics(ws: InterviewService, args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(ws: InterviewService, args: argparse.Namespace) -> int:
-    report = ws.ingest(progress=not args.quiet)
+    if args.workers < 1:
+        raise InputError("--workers must be at least 1")
+    report = ws.ingest(progress=not args.quiet, workers=args.workers)
+    if ws.settings.embedder == "minilm":
+        # the off-topic check's reference questions, embedded now rather than on a first answer
+        ws.reader.warm_references(progress=not args.quiet)
     q, c = report.questions, report.criteria
     print(
         f"questions: {q.added} added, {q.updated} updated, {q.unchanged} unchanged, "

@@ -15,7 +15,8 @@ subject words of what was asked, so the same mode works for every persona:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 
 from ..models import Turn
 
@@ -146,15 +147,17 @@ _CLARIFY = (
 )
 
 Reply = Callable[[Turn, int], str]
-_MODES: dict[str, Reply] = {
-    "vague": _vague,
-    "bluffing": _bluffing,
-    "silent": lambda asked, n: "",
-    "gibberish": _gibberish,
-    "repeating": lambda asked, n: _REPEATED,
-    "off_topic": _off_topic,
-    "adversarial": _adversarial,
-}
+_MODES: Mapping[str, Reply] = MappingProxyType(
+    {
+        "vague": _vague,
+        "bluffing": _bluffing,
+        "silent": lambda asked, n: "",
+        "gibberish": _gibberish,
+        "repeating": lambda asked, n: _REPEATED,
+        "off_topic": _off_topic,
+        "adversarial": _adversarial,
+    }
+)
 
 
 class SimulatedCandidate:

@@ -71,11 +71,11 @@ def _pattern(value: str) -> str:
 Pattern = Annotated[str, AfterValidator(_pattern)]
 
 
-class _Strict(BaseModel):
+class _CaseModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class ScriptedFault(_Strict):
+class ScriptedFault(_CaseModel):
     """A scripted provider call that fails the way a real model API does."""
 
     error: Fault
@@ -114,7 +114,7 @@ CriterionBand = Annotated[
 ]
 
 
-class Candidate(_Strict):
+class Candidate(_CaseModel):
     """Who answers: ``answers`` (replies in order; the interview ends when they run out) or a
     simulated ``mode`` that replies to what was asked, for at most ``turns`` replies."""
 
@@ -131,7 +131,7 @@ class Candidate(_Strict):
         return self
 
 
-class ProviderSpec(_Strict):
+class ProviderSpec(_CaseModel):
     """Who words the interviewer's turns, and who judges.
 
     ``offline``: the engine does both. ``scripted``: ``outputs`` are the interviewer's turns in
@@ -159,7 +159,7 @@ class ProviderSpec(_Strict):
         return self
 
 
-class InterviewerExpectations(_Strict):
+class InterviewerExpectations(_CaseModel):
     """What the interviewer must (or must not) do."""
 
     probes: list[Dimension] = Field(
@@ -195,7 +195,7 @@ class InterviewerExpectations(_Strict):
     closes: bool = Field(default=True, description="The interview ends with a closing turn.")
 
 
-class ScorecardExpectations(_Strict):
+class ScorecardExpectations(_CaseModel):
     """What the scorecard must show. Bands are inclusive [low, high] on the 1-5 scale."""
 
     overall: Band | None = None
@@ -230,12 +230,12 @@ class ScorecardExpectations(_Strict):
         return band
 
 
-class Expectations(_Strict):
+class Expectations(_CaseModel):
     interviewer: InterviewerExpectations = Field(default_factory=InterviewerExpectations)
     scorecard: ScorecardExpectations = Field(default_factory=ScorecardExpectations)
 
 
-class Case(_Strict):
+class Case(_CaseModel):
     """One eval case (one YAML file). ``id`` defaults to the file name without .yaml."""
 
     id: str = ""

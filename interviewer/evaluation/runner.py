@@ -12,9 +12,10 @@ import math
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
@@ -277,13 +278,15 @@ def _service(base: InterviewService, case: Case) -> InterviewService:
     return ws
 
 
-_FAULTS: dict[str, Callable[[str], Exception]] = {
-    "timeout": lambda m: ProviderTimeout(m, retryable=True),
-    "rate_limited": lambda m: ProviderRateLimited(m, retryable=True),
-    "unavailable": lambda m: ProviderUnavailable(m, retryable=True),
-    "bad_response": lambda m: ProviderBadResponse(m),
-    "refused": lambda m: ProviderRefused(m),
-}
+_FAULTS: Mapping[str, Callable[[str], Exception]] = MappingProxyType(
+    {
+        "timeout": lambda m: ProviderTimeout(m, retryable=True),
+        "rate_limited": lambda m: ProviderRateLimited(m, retryable=True),
+        "unavailable": lambda m: ProviderUnavailable(m, retryable=True),
+        "bad_response": lambda m: ProviderBadResponse(m),
+        "refused": lambda m: ProviderRefused(m),
+    }
+)
 
 
 def _scripted(outputs: list[ScriptedOutput], settings: Settings) -> Provider:

@@ -68,7 +68,7 @@ def _threads(
             last_prompt, last_kind = turn.text, turn.kind
             if turn.kind == "question" and "reask" not in turn.notes:
                 q: Question | None = None
-                if bank is not None and turn.question_id in bank.questions:
+                if bank is not None and turn.question_id and turn.question_id in bank.questions:
                     q = bank.questions[turn.question_id]
                 text = q.text if q else turn.text.split("\n\n")[-1]
                 current = _ScoredThread(
