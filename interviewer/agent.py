@@ -560,7 +560,10 @@ class InterviewAgent:
     def _last_interviewer_text(self) -> str:
         """The last thing the interviewer asked (without its lead-in), skipping re-asks."""
         turn = self._last_interviewer_turn()
-        return turn.text.split("\n\n")[-1] if turn else ""
+        if turn is None:
+            return ""
+        last = turn.text.split("\n\n")[-1]
+        return pending_question(last) or last  # never a greeting in the middle of an interview
 
 
 def replay(agent: InterviewAgent, turns: Iterable[Turn]) -> Decision | None:

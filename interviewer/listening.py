@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from .analysis import lexicon as lx
-from .analysis.text import split_sentences, words
+from .analysis.concepts import concepts_of
+from .analysis.text import split_sentences, stem, words
 from .models import Question
 
 MAX_CLARIFY_WORDS = 60
@@ -93,12 +94,17 @@ def answer_clarification(question: Question, asked: str, used: set[int]) -> tupl
     several clarifying questions get several different answers.
     """
     facts = facts_for(question)
-    asked_words = {w for w in words(asked) if w not in lx.STOPWORDS and len(w) > 2}
+    asked_words = _fact_words(asked)
+    asked_groups = concepts_of(frozenset(stem(w) for w in asked_words))
     best, best_overlap = None, -1
     for i, fact in enumerate(facts):
         if i in used:
             continue
-        overlap = len(asked_words & {w for w in words(fact) if w not in lx.STOPWORDS})
+        fact_words = _fact_words(fact)
+        # shared words, and shared subjects ("requests a second" and "traffic growing tenfold"
+        # are both about load) counting double
+        groups = concepts_of(frozenset(stem(w) for w in fact_words))
+        overlap = len(asked_words & fact_words) + 2 * len(asked_groups & groups)
         if overlap > best_overlap:
             best, best_overlap = i, overlap
     go_on = (
@@ -109,6 +115,18 @@ def answer_clarification(question: Question, asked: str, used: set[int]) -> tupl
     if best is None:
         return f"Make the assumption you think is reasonable, say it, and go ahead. {go_on}", None
     return f"Good question. {facts[best]} {go_on}", best
+
+
+# Words that name no subject of a question: "requests a *second*" is not about a "*second* region".
+_NO_SUBJECT = frozenset(
+    "first second third one two three next last other another roughly about around".split()
+)
+
+
+def _fact_words(text: str) -> set[str]:
+    return {
+        w for w in words(text) if w not in lx.STOPWORDS and w not in _NO_SUBJECT and len(w) > 2
+    }
 
 
 def not_done(text: str, substance: int, word_count: int) -> bool:
@@ -159,7 +177,22 @@ def pending_question(text: str | None) -> str | None:
 
 
 # Acknowledgements that open a turn; a quote ("You said ...") is part of the question.
-_LEAD_INS = ("Thanks", "That's fine", "Fair enough", "No rush", "Good", "OK", "Okay")
+_LEAD_INS = (
+    "Thanks",
+    "That's fine",
+    "Fair enough",
+    "No rush",
+    "Good",
+    "OK",
+    "Okay",
+    # a model's greeting on the opening turn ("Hi, thanks for joining. Walk me through...")
+    "Hi",
+    "Hello",
+    "Hey",
+    "Welcome",
+    "Nice to meet",
+    "Great to meet",
+)
 
 
 def empty_offer(question_text: str) -> str:
