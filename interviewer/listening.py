@@ -124,9 +124,7 @@ _NO_SUBJECT = frozenset(
 
 
 def _fact_words(text: str) -> set[str]:
-    return {
-        w for w in words(text) if w not in lx.STOPWORDS and w not in _NO_SUBJECT and len(w) > 2
-    }
+    return {w for w in words(text) if w not in lx.STOPWORDS and w not in _NO_SUBJECT and len(w) > 2}
 
 
 def not_done(text: str, substance: int, word_count: int) -> bool:
