@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import threading
 import urllib.error
 import urllib.request
 import uuid
@@ -40,6 +41,7 @@ CRITERIA = "criteria"
 EMBED_CHUNK = (
     64  # items embedded and written per step: progress moves, and an interrupted ingest resumes
 )
+MAX_CACHED_RESULTS = 512  # search results and query vectors kept per store (per process)
 READ_PAGE = 5_000  # items per paged read of a collection
 REVISION_KEY, EMBEDDER_KEY = "bank_revision", "bank_embedder"  # collection metadata
 SERVER_PROBE_TIMEOUT = 10.0  # seconds to wait for a Chroma server's heartbeat before giving up
@@ -201,6 +203,11 @@ class QuestionStore:
             suffix = ""
         self.path = path
         self.embedder_name = embedder_name
+        # per store: search results by (collection, query, n, filter) and query vectors;
+        # cleared when an ingest changes the content
+        self._results: dict[tuple[str, str, int, str], list[Any]] = {}
+        self._vectors: dict[str, Any] = {}
+        self._cache_lock = threading.Lock()
         self._ef = get_embedder(embedder_name, minilm)
         self._questions = self._collection(QUESTIONS + suffix)
         self._criteria = self._collection(CRITERIA + suffix)
@@ -259,6 +266,8 @@ class QuestionStore:
             questions=self._sync(self._questions, q_items, progress, "questions", workers),
             criteria=self._sync(self._criteria, c_items, progress, "criteria", workers),
         )
+        with self._cache_lock:
+            self._results.clear()  # search results of the old content
         if revision is not None:
             self._set_revision(revision)
         return report
@@ -476,25 +485,42 @@ class QuestionStore:
         wanted = min(size, k + len(exclude))
         # Embed here rather than let Chroma do it: Chroma rebuilds its embedding function from
         # config, and a rebuilt MiniLM would load its weights a second time.
-        result = collection.query(
-            query_embeddings=list(self._ef.embed([query])),
-            n_results=wanted,
-            where=where,
-            include=["metadatas", "documents", "distances"],
-        )
-        rows = zip(
-            result["ids"][0],
-            (result["documents"] or [[]])[0],
-            (result["metadatas"] or [[]])[0],
-            (result["distances"] or [[]])[0],
-            strict=True,
-        )
-        hits = [
-            (id_, doc or "", dict(meta or {}), float(dist))
-            for id_, doc, meta, dist in rows
-            if id_ not in exclude
-        ]
-        return hits[:k]
+        key = (collection.name, query, wanted, json.dumps(where, sort_keys=True))
+        rows = self._results.get(key)
+        if rows is None:
+            result = collection.query(
+                query_embeddings=[self._query_vector(query)],
+                n_results=wanted,
+                where=where,
+                include=["metadatas", "documents", "distances"],
+            )
+            rows = [
+                (id_, doc or "", dict(meta or {}), float(dist))
+                for id_, doc, meta, dist in zip(
+                    result["ids"][0],
+                    (result["documents"] or [[]])[0],
+                    (result["metadatas"] or [[]])[0],
+                    (result["distances"] or [[]])[0],
+                    strict=True,
+                )
+            ]
+            with self._cache_lock:
+                if len(self._results) >= MAX_CACHED_RESULTS:
+                    self._results.clear()
+                self._results[key] = rows
+        return [row for row in rows if row[0] not in exclude][:k]
+
+    def _query_vector(self, query: str) -> Any:
+        """The query's embedding; the same queries recur (every plan for a persona ranks the
+        bank against its description), and MiniLM costs ~40 ms per query on one core."""
+        vector = self._vectors.get(query)
+        if vector is None:
+            vector = self._ef.embed([query])[0]
+            with self._cache_lock:
+                if len(self._vectors) >= MAX_CACHED_RESULTS:
+                    self._vectors.clear()
+                self._vectors[query] = vector
+        return vector
 
     def count(self) -> int:
         """Number of questions in the store."""

@@ -135,3 +135,24 @@ def test_the_store_skips_an_unchanged_bank_and_reads_a_changed_one_in_pages(
     assert reads and report.questions.updated == 1 and report.questions.embedded == 1
     assert report.questions.unchanged == len(bank.questions) - 1
     assert again.revision() == edited.revision
+
+
+def test_a_repeated_search_is_served_again_and_an_ingest_refreshes_it(content, tmp_path):
+    from interviewer.store import QuestionStore
+
+    bank = load_bank(content, cache_dir=tmp_path / "cache")
+    store = QuestionStore(tmp_path / "chroma", "hash")
+    rubrics = list(bank.rubrics.values())
+    store.ingest(bank.questions.values(), rubrics, progress=False, revision=bank.revision)
+    first = store.search("design a url shortener", k=3)
+    assert store.search("design a url shortener", k=3) == first
+    assert store.search("design a url shortener", k=2) == first[:2]
+
+    path = content / "questions" / "design.yaml"
+    design = yaml.safe_load(path.read_text())["questions"]
+    hit = next(q for q in design if q["id"] == first[0].id)
+    touch_edit(path, hit["text"], "Design a URL shortener for a tiny pastry shop.")
+    edited = load_bank(content, cache_dir=tmp_path / "cache")
+    store.ingest(edited.questions.values(), rubrics, progress=False, revision=edited.revision)
+    again = {h.id: h.text for h in store.search("design a url shortener", k=10)}
+    assert again.get(hit["id"]) == "Design a URL shortener for a tiny pastry shop."
