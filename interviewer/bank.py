@@ -16,7 +16,13 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .bank_cache import CompiledQuestions, cache_file, question_from_json
+from .bank_cache import (
+    CompiledQuestions,
+    cache_file,
+    question_from_json,
+    strict_loader,
+    yaml_problem,
+)
 from .errors import DataFileError, NotFoundError
 from .models import Persona, Question, Rubric
 
@@ -54,8 +60,7 @@ def _format_validation(
 
 
 def _yaml_loader() -> type[yaml.SafeLoader]:
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return loader
+    return strict_loader()
 
 
 def _read_yaml(path: Path) -> Any:
@@ -66,7 +71,7 @@ def _read_yaml(path: Path) -> Any:
     try:
         return yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as exc:
-        raise DataFileError(f"{path}: not valid YAML ({exc})") from exc
+        raise DataFileError(f"{path}: not valid YAML ({yaml_problem(exc)})") from exc
 
 
 def _validate(model: type[M], data: Any, path: Path, raw: Any, prefix: tuple[Any, ...] = ()) -> M:

@@ -54,9 +54,33 @@ class SyncReport:
     questions: int
 
 
+_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """The C loader where PyYAML has it, refusing a key given twice in one mapping (YAML
+    keeps the last one silently, which loses the first: a repeated ``expect:`` block, a
+    second ``text:`` on a question)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                mark = key_node.start_mark
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", mark)
+            seen.add(key)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
+
+
+def strict_loader() -> type[yaml.SafeLoader]:
+    """The YAML loader for content and case files (see ``_StrictLoader``)."""
+    return _StrictLoader
+
+
 def _loader() -> type[yaml.SafeLoader]:
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return loader
+    return _StrictLoader
 
 
 class CompiledQuestions:
@@ -284,7 +308,14 @@ def _parse(path: Path, data: bytes) -> Any:
     try:
         return yaml.load(text, Loader=_loader())
     except yaml.YAMLError as exc:
-        raise DataFileError(f"{path}: not valid YAML ({exc})") from exc
+        raise DataFileError(f"{path}: not valid YAML ({yaml_problem(exc)})") from exc
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """A YAML error as "what, at line L, column C" (PyYAML's text names "<unicode string>")."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"{problem} at line {mark.line + 1}, column {mark.column + 1}" if mark else problem
 
 
 def cache_file(cache_dir: Path, content_dir: Path) -> Path:

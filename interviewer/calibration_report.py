@@ -190,7 +190,10 @@ def _bias_sentence(bias: float | None) -> str:
     if bias is None:
         return "Mean bias: n/a."
     if abs(bias) < 0.25:
-        return f"On average the scorer is within a quarter level of the labels ({bias:+.2f})."
+        return (
+            f"Mean bias {bias:+.2f}: the scorer is neither generous nor harsh on average (this "
+            "says nothing about agreement on single answers; see exact agreement above)."
+        )
     side = "above" if bias > 0 else "below"
     word = "generous" if bias > 0 else "harsh"
     return f"On average the scorer is {abs(bias):.2f} levels {side} the labels (too {word})."

@@ -63,7 +63,9 @@ def parse_labels(rows: Sequence[tuple[int, Any | None, str | None]]) -> list[dic
                 raise InputError(f"line {number}: field {field!r} must be a string")
         label = obj["label"]
         if isinstance(label, bool) or not isinstance(label, int | float) or not 1 <= label <= 5:
-            raise InputError(f"line {number}: field 'label' must be a number from 1 to 5")
+            raise InputError(
+                f"line {number}: field 'label' must be a number from 1 to 5 (got {label!r})"
+            )
         item_id = obj.get("id")
         out.append(
             {

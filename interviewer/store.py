@@ -145,7 +145,13 @@ def chroma_server(url: str, settings: Settings) -> ClientAPI:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:  # a port that is not a number, an unbalanced [
         raise StoreError(f"INTERVIEWER_CHROMA_URL={url!r} is not a URL ({exc}); {shape}") from None
-    extras = parts.query or parts.fragment or parts.username or parts.password
+    if parts.username or parts.password:
+        host = parts.hostname or "HOST"
+        raise StoreError(
+            f"INTERVIEWER_CHROMA_URL names a user or password (http://***@{host}...); a Chroma "
+            f"server with authentication is not supported yet; {shape}"
+        )
+    extras = parts.query or parts.fragment
     if parts.scheme not in ("http", "https") or not parts.hostname or extras:
         raise StoreError(f"INTERVIEWER_CHROMA_URL={url!r} is not a server URL; {shape}")
     if parts.path.strip("/"):

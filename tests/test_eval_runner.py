@@ -110,7 +110,8 @@ def test_k_filters_and_repeat_reports_a_standard_error(tmp_path, capsys) -> None
     report = json.loads(out.read_text())
     assert [c["id"] for c in report["cases"]] == ["alpha"]
     assert len(report["cases"][0]["runs"]) == 2
-    assert report["cases"][0]["stderr"] == 0.0  # the offline engine is deterministic
+    assert report["cases"][0]["pass_rate_stderr"] == 0.0  # the offline engine is deterministic
+    assert report["cases"][0]["runs_passed"] == 2
     assert main(["eval", "--cases", str(folder), "-k", "nothing"]) == 2
     assert "no case files matched" in capsys.readouterr().err
 
@@ -206,3 +207,18 @@ def test_the_committed_schema_matches_the_case_model() -> None:
     assert committed == Case.model_json_schema(), (
         "run: interviewer eval --schema evals/cases/schema.json"
     )
+
+
+def test_report_paths_and_model_flags_are_refused_before_the_run(tmp_path, capsys) -> None:
+    folder = write(tmp_path / "cases", {"good.yaml": GOOD})
+    assert main(["eval", "--cases", str(folder), "--junit", str(tmp_path)]) == 2
+    assert "give a file name" in capsys.readouterr().err
+    assert main(["eval", "--cases", str(folder), "--provider", "openai"]) == 2
+    assert "each case names its provider" in capsys.readouterr().err
+
+
+def test_a_key_given_twice_in_a_case_file_is_refused(tmp_path) -> None:
+    twice = GOOD + "  scorecard:\n    overall: [1, 1]\n"
+    folder = write(tmp_path / "c", {"twice.yaml": twice})
+    (loaded,) = load_cases(folder)
+    assert "duplicate key 'scorecard'" in str(loaded) and "line" in str(loaded)

@@ -74,3 +74,30 @@ def test_stems_are_the_same_from_many_threads(reader: Reader) -> None:
     for t in threads:
         t.join()
     assert all(r == expected for r in results)
+
+
+def test_reference_vectors_are_kept_per_text_so_one_edit_embeds_one(tmp_path) -> None:
+    from interviewer.analysis import Reader
+    from interviewer.embeddings import HashEmbedder
+
+    class Counting(HashEmbedder):
+        def __init__(self) -> None:
+            super().__init__(dim=64)
+            self.embedded: list[str] = []
+
+        def embed(self, texts):  # type: ignore[no-untyped-def]
+            self.embedded += list(texts)
+            return super().embed(texts)
+
+    texts = [f"How would you design system number {i}?" for i in range(30)]
+    first = Counting()
+    Reader(first, references=lambda: texts, cache_dir=tmp_path).warm_references()
+    assert len(first.embedded) == 30
+    edited = [*texts[:-1], "How would you design a pastry ordering system?"]
+    again = Counting()
+    reader = Reader(again, references=lambda: edited, cache_dir=tmp_path)
+    reader.warm_references()
+    assert again.embedded == ["How would you design a pastry ordering system?"]
+    fresh = Counting()
+    expected = Reader(fresh, references=lambda: edited).similarity(edited[3], "a design answer")
+    assert reader.similarity(edited[3], "a design answer") == pytest.approx(expected, abs=1e-6)

@@ -350,6 +350,7 @@ def test_processes_starting_together_on_a_fresh_chroma_server_fill_it_once(
         ("ftp://127.0.0.1:8000", "is not a server URL"),
         ("http://127.0.0.1:port", "is not a URL"),
         ("http://127.0.0.1:8000/chroma", "has a path"),
+        ("http://admin:hunter2@127.0.0.1:8000", "authentication is not supported"),
     ],
 )
 def test_a_malformed_chroma_url_says_what_it_should_look_like(
@@ -360,6 +361,7 @@ def test_a_malformed_chroma_url_says_what_it_should_look_like(
         service.open_store()
     assert "INTERVIEWER_CHROMA_URL" in str(caught.value)
     assert "http://HOST:PORT" in str(caught.value)
+    assert "hunter2" not in str(caught.value)  # a password is never echoed
 
 
 def test_a_chroma_server_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:

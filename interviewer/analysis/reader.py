@@ -15,7 +15,6 @@ Caches here:
 from __future__ import annotations
 
 import copy
-import hashlib
 import os
 import sys
 import threading
@@ -275,44 +274,44 @@ class Reader:
         return self._reference_matrix
 
     def _load_or_embed(self, embedder: Embedder, texts: list[str]) -> Any:
-        """Embed the reference texts, or load them from the cache folder (a bank's ~350
-        questions take seconds to embed, and a command-line run should not pay that each time)."""
+        """The reference texts' vectors: those already embedded come from the cache folder
+        (kept per text, so editing one question embeds that one again, not the bank), the
+        rest are embedded now, with a progress bar when ``warm_references`` asks for one."""
         import numpy as np
 
         if not texts:
             return np.zeros((0, 1), dtype=np.float32)
+        known: dict[str, Any] = {}
         path = None
         if self._cache_dir is not None:
-            key = hashlib.sha256(
-                ("\n".join(texts) + f"|{type(embedder).__name__}|{embedder.dim}").encode()
-            ).hexdigest()[:20]
-            path = self._cache_dir / f"references-{key}.npy"
+            path = self._cache_dir / f"references-{type(embedder).__name__}-{embedder.dim}.npz"
             try:
-                matrix = np.load(path)
-                if matrix.shape == (len(texts), embedder.dim):
-                    return matrix
-            except (OSError, ValueError):
-                pass
-        from tqdm import tqdm
+                with np.load(path) as stored:
+                    if stored["matrix"].shape[1:] == (embedder.dim,):
+                        known = dict(zip(stored["texts"].tolist(), stored["matrix"], strict=True))
+            except (OSError, ValueError, KeyError):
+                pass  # no cache yet, or one this version cannot read: embed again
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            from tqdm import tqdm
 
-        chunks = [texts[i : i + REFERENCE_CHUNK] for i in range(0, len(texts), REFERENCE_CHUNK)]
-        with tqdm(
-            total=len(texts),
-            desc="Embedding reference questions (off-topic check)",
-            unit="question",
-            file=sys.stderr,
-            disable=not self._progress,
-        ) as bar:
-            parts = []
-            for chunk in chunks:
-                parts.append(embedder.embed(chunk))
-                bar.update(len(chunk))
-        matrix = np.vstack(parts)
-        if path is not None:
+            with tqdm(
+                total=len(missing),
+                desc="Embedding reference questions (off-topic check)",
+                unit="question",
+                file=sys.stderr,
+                disable=not self._progress,
+            ) as bar:
+                for start in range(0, len(missing), REFERENCE_CHUNK):
+                    chunk = missing[start : start + REFERENCE_CHUNK]
+                    known.update(zip(chunk, embedder.embed(chunk), strict=True))
+                    bar.update(len(chunk))
+        matrix = np.stack([np.asarray(known[t], dtype=np.float32) for t in texts])
+        if path is not None and missing:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
-                np.save(tmp, matrix)
+                tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
+                np.savez(tmp, texts=np.array(texts), matrix=matrix)
                 os.replace(tmp, path)  # atomic: a concurrent reader sees a whole file or none
             except OSError:
                 pass  # a cache only: a read-only home just means embedding again next time

@@ -78,15 +78,18 @@ def cmd_rubrics(ws: InterviewService, args: argparse.Namespace) -> int:
 def cmd_ingest(ws: InterviewService, args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise InputError("--workers must be at least 1")
-    report = ws.ingest(progress=not args.quiet, workers=args.workers)
+    # a progress bar on a terminal only: in a log it is a line of carriage returns
+    progress = not args.quiet and sys.stderr.isatty()
+    report = ws.ingest(progress=progress, workers=args.workers)
     if ws.settings.embedder == "minilm":
         # the off-topic check's reference questions, embedded now rather than on a first answer
-        ws.reader.warm_references(progress=not args.quiet)
+        ws.reader.warm_references(progress=progress)
     q, c = report.questions, report.criteria
     print(
         f"questions: {q.added} added, {q.updated} updated, {q.unchanged} unchanged, "
         f"{q.removed} removed; criteria: {c.added} added, {c.updated} updated, "
-        f"{c.unchanged} unchanged, {c.removed} removed. Store: {ws.settings.resolved_store_path()}"
+        f"{c.unchanged} unchanged, {c.removed} removed. Store: "
+        f"{ws.settings.chroma_url or ws.settings.resolved_store_path()}"
     )
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -68,6 +69,19 @@ def cmd_eval(ws: InterviewService, args: argparse.Namespace) -> int:
         return 0
     if args.workers < 1 or args.repeat < 1:
         raise InputError("--workers and --repeat must be at least 1")
+    from . import MODEL_FLAGS
+
+    given = [flag for flag, dest, _ in MODEL_FLAGS if hasattr(args, dest)]
+    if given:
+        raise InputError(
+            f"eval does not take {', '.join(given)}: each case names its provider "
+            "(provider: offline, scripted or replay in the case file)"
+        )
+    outputs = {"--junit": args.junit, "--json": args.json_file, "--markdown": args.markdown}
+    outputs["--html"] = args.html
+    for flag, path in outputs.items():
+        if path:
+            _check_writable(flag, path)  # before the run, so a typo does not waste it
     baseline = _read_baseline(args.baseline) if args.baseline else None
     folder = Path(args.cases) if args.cases else default_cases_dir(ws)
     try:
@@ -109,16 +123,19 @@ def cmd_eval(ws: InterviewService, args: argparse.Namespace) -> int:
         f"{t['expectations']} expectations failed, {t['errors']} case error(s), "
         f"{report.seconds:.1f} s"
     )
-    if args.junit:
-        write_junit(report, _parent(args.junit))
-    if args.json_file:
-        write_json(report, _parent(args.json_file))
+    try:
+        if args.junit:
+            write_junit(report, Path(args.junit))
+        if args.json_file:
+            write_json(report, Path(args.json_file))
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror or exc}") from None
     if args.markdown:
         _write(args.markdown, to_markdown(report))
     if args.html:
         _write(args.html, to_html(report))
     if baseline is not None:
-        changes = baseline_changes(report, baseline)
+        changes = baseline_changes(report, baseline, args.pattern)
         print(f"\nagainst {args.baseline}: " + ("no changes" if not changes else ""))
         for change in changes:
             print(f"  {change}")
@@ -135,6 +152,15 @@ def _read_baseline(path: str) -> dict[str, object]:
     if not isinstance(data, dict) or "cases" not in data:
         raise InputError(f"the baseline {path} is not an `interviewer eval --json` report")
     return data
+
+
+def _check_writable(flag: str, path: str) -> None:
+    p = Path(path)
+    if path == "-" or p.is_dir():
+        raise InputError(f"{flag} {path}: give a file name to write the report to")
+    _parent(path)
+    if not os.access(p.parent, os.W_OK):
+        raise InputError(f"{flag} {path}: the folder {p.parent} is not writable")
 
 
 def _parent(path: str) -> Path:

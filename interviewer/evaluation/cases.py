@@ -30,6 +30,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..bank_cache import strict_loader
 from ..models import Dimension, Level
 
 CandidateMode = Literal[
@@ -64,7 +65,7 @@ def _pattern(value: str) -> str:
     try:
         re.compile(value)
     except re.error as exc:
-        raise ValueError(f"not a valid regular expression ({exc}): {value!r}") from None
+        raise ValueError(f"not a valid regular expression ({exc})") from None
     return value
 
 
@@ -194,6 +195,16 @@ class InterviewerExpectations(_CaseModel):
     )
     closes: bool = Field(default=True, description="The interview ends with a closing turn.")
 
+    @model_validator(mode="after")
+    def _consistent(self) -> InterviewerExpectations:
+        return _check_contradictions(self)
+
+
+def _no_overlap(a: list[str], b: list[str], names: str) -> None:
+    both = sorted(set(a) & set(b))
+    if both:
+        raise ValueError(f"{names} both name {', '.join(both)}: a case cannot expect both")
+
 
 class ScorecardExpectations(_CaseModel):
     """What the scorecard must show. Bands are inclusive [low, high] on the 1-5 scale."""
@@ -222,12 +233,25 @@ class ScorecardExpectations(_CaseModel):
         "clarifying question).",
     )
 
+    @model_validator(mode="after")
+    def _flags_consistent(self) -> ScorecardExpectations:
+        _no_overlap(list(self.flags), list(self.no_flags), "flags and no_flags")
+        return self
+
     @field_validator("overall")
     @classmethod
     def _band(cls, band: Band | None) -> Band | None:
         if band is not None and not 1 <= band[0] <= band[1] <= 5:
             raise ValueError(f"a band is [low, high] with 1 <= low <= high <= 5, not {list(band)}")
         return band
+
+
+def _check_contradictions(e: InterviewerExpectations) -> InterviewerExpectations:
+    _no_overlap(list(e.probes), list(e.never_probes), "probes and never_probes")
+    _no_overlap(e.says, e.never_says, "says and never_says")
+    if any(not p.strip() for p in e.says):
+        raise ValueError("says: an empty pattern matches every turn; remove it")
+    return e
 
 
 class Expectations(_CaseModel):
@@ -327,5 +351,4 @@ def _path(item: Case | CaseError) -> Path:
 
 
 def _loader() -> type[yaml.SafeLoader]:
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return loader
+    return strict_loader()

@@ -41,7 +41,8 @@ def to_json(report: EvalReport) -> dict[str, Any]:
                 "path": runs[0].path,
                 "passed": all(r.passed for r in runs),
                 "pass_rate": round(rate, 4),
-                "stderr": None if stderr is None else round(stderr, 4),
+                "pass_rate_stderr": None if stderr is None else round(stderr, 4),
+                "runs_passed": sum(r.passed for r in runs),
                 "runs": [r.model_dump(mode="json") for r in runs],
             }
         )
@@ -112,7 +113,8 @@ def summary_rows(report: EvalReport) -> list[tuple[str, str, str, str]]:
         )
         score = f"{ok}/{len(outcomes)}"
         if stderr is not None:
-            score += f" ({rate:.0%} ± {stderr:.0%})"
+            passed_runs = sum(r.passed for r in runs)
+            score += f", {passed_runs}/{len(runs)} runs passed (checks {rate:.0%} ± {stderr:.0%})"
         first = next((f for r in runs for f in _failures(r)), "")
         rows.append((cid, status, score, first))
     rows.sort(key=lambda row: (row[1] == "pass", row[0]))
@@ -189,9 +191,13 @@ def to_html(report: EvalReport) -> str:
     return "".join(parts)
 
 
-def baseline_changes(report: EvalReport, baseline: dict[str, Any]) -> list[str]:
+def baseline_changes(
+    report: EvalReport, baseline: dict[str, Any], pattern: str | None = None
+) -> list[str]:
     """What changed against an earlier JSON report: cases and expectations that now fail or
-    now pass, and cases added or removed. Raises ValueError for a file that is not a report."""
+    now pass, cases that no longer load (and how many checks that loses), and cases added or
+    removed (cases a ``-k`` pattern left out are not "removed"). Raises ValueError for a file
+    that is not a report."""
     try:
         before = {
             c["id"]: {o["name"]: o["passed"] for run in c["runs"] for o in run["outcomes"]}
@@ -208,10 +214,18 @@ def baseline_changes(report: EvalReport, baseline: dict[str, Any]) -> list[str]:
         for o in r.outcomes:
             checks[o.name] = checks.get(o.name, True) and o.passed
     changes = [f"new case {cid}" for cid in now if cid not in before]
-    changes += [f"removed case {cid}" for cid in before if cid not in now]
+    changes += [
+        f"removed case {cid}"
+        for cid in before
+        if cid not in now and (not pattern or pattern.lower() in cid.lower())
+    ]
     for cid, checks in now.items():
         old = before.get(cid)
         if old is None:
+            continue
+        if checks.get("load") is False and old.get("load") is not False:
+            lost = sum(1 for name in old if name != "load")
+            changes.append(f"{cid}: the case no longer runs; {lost} expectation(s) not checked")
             continue
         for name, passed in checks.items():
             was = old.get(name)

@@ -173,6 +173,15 @@ def preflight(base: InterviewService, case: Case) -> CaseError | None:
             return CaseError(
                 path=path, field=f"questions.{i}", message=f"unknown question id {qid!r}"
             )
+    criteria = {c.id for c in bank.rubric_for(bank.personas[case.persona]).criteria}
+    for cid in case.expect.scorecard.criteria:
+        if cid not in criteria:
+            return CaseError(
+                path=path,
+                field=f"expect.scorecard.criteria.{cid}",
+                message=f"the {case.persona} rubric has no criterion {cid!r}; it has: "
+                + ", ".join(sorted(criteria)),
+            )
     if case.provider.cassette is not None and not _cassette(case).is_file():
         return CaseError(
             path=path, field="provider.cassette", message=f"no cassette at {_cassette(case)}"
