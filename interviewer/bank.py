@@ -174,6 +174,10 @@ class QuestionMap(Mapping[str, Question]):
         """Every distinct topic tag, sorted."""
         return self._compiled.topics()
 
+    def topic_counts(self) -> dict[str, int]:
+        """How many questions carry each topic tag (one query, however large the bank)."""
+        return self._compiled.topic_counts()
+
     def with_topics(
         self, topics: Sequence[str], kinds: Sequence[str] | None = None, limit: int = 50
     ) -> list[str]:

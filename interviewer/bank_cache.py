@@ -273,6 +273,12 @@ class CompiledQuestions:
         for kind, text in rows:
             yield str(kind), str(text)
 
+    def topic_counts(self) -> dict[str, int]:
+        """How many questions carry each topic tag."""
+        with self._lock:
+            rows = self._db.execute("SELECT topic, COUNT(*) FROM topics GROUP BY topic").fetchall()
+        return {str(t): int(n) for t, n in rows}
+
     def topics(self) -> list[str]:
         """Every distinct topic tag in the bank, sorted."""
         with self._lock:

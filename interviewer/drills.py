@@ -6,13 +6,14 @@ import secrets
 from typing import TYPE_CHECKING
 
 from .bank import Bank
-from .errors import InputError
-from .models import Dimension, Level, Plan, PlannedQuestion, Question
+from .errors import InputError, NotFoundError
+from .models import QUESTION_KINDS, Dimension, Level, Plan, PlannedQuestion, Question
 from .progress import KINDS_FOR
 
 if TYPE_CHECKING:
     from .store import QuestionStore
 
+LEVEL_DRAWS = 64  # random draws for a question at the asked level before filtering them all
 FAR_TOPIC_DISTANCE = 0.75  # cosine distance beyond which a topic match is only nominal
 
 
@@ -35,13 +36,22 @@ def random_question(
     bank: Bank, persona: str | None, level: Level | None, focus: Dimension | None = None
 ) -> Question:
     """A random question, of a kind whose answers show ``focus`` best when one is given."""
-    if persona:
-        bank.persona(persona)
-    pool = list(bank.questions_for(persona) if persona else bank.questions.values())
+    kinds = list(bank.persona(persona).question_kinds) if persona else None
+    ids = bank.questions.ids(kinds)
     if focus is not None:
-        kinds = KINDS_FOR.get(focus, ())
-        pool = [q for q in pool if q.kind in kinds] or pool
-    pool = [q for q in pool if level is None or level in q.levels] or pool
+        wanted = KINDS_FOR.get(focus, ())
+        narrowed = [k for k in (kinds or QUESTION_KINDS) if k in wanted]
+        ids = (bank.questions.ids(narrowed) if narrowed else []) or ids
+    if not ids:
+        raise NotFoundError(f"no questions for persona {persona!r}")
+    # Draw ids until one fits the level: as uniform as filtering first, without reading every
+    # question of a large bank.
+    for _ in range(LEVEL_DRAWS):
+        q = bank.questions[ids[secrets.randbelow(len(ids))]]
+        if level is None or level in q.levels:
+            return q
+    pool = [q for q in (bank.questions[i] for i in ids) if level in q.levels]
+    pool = pool or [bank.questions[i] for i in ids]  # none at that level: any of them
     return pool[secrets.randbelow(len(pool))]
 
 

@@ -94,11 +94,14 @@ def cmd_ingest(ws: InterviewService, args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_K = 1_000  # results per search: more is a listing (`questions --json`), not a search
+
+
 def cmd_search(ws: InterviewService, args: argparse.Namespace) -> int:
     if not args.query.strip():
         raise InputError("the search query is empty; say what you are looking for")
-    if args.k < 1:
-        raise InputError("--k must be at least 1")
+    if not 1 <= args.k <= MAX_K:
+        raise InputError(f"--k must be from 1 to {MAX_K}")
     if args.persona:
         ws.bank.persona(args.persona)
     store = ws.open_store(progress=not args.json)

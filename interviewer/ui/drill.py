@@ -73,7 +73,7 @@ class DrillTab:
         self, service: InterviewService, identity: Identity, browser_id: gr.BrowserState
     ) -> None:
         self.service, self.identity, self.browser_id = service, identity, browser_id
-        counts = Counter(t for q in service.bank.questions.values() for t in q.topics)
+        counts = Counter(service.bank.questions.topic_counts())
         topics = sorted(t for t, _ in counts.most_common(TOPIC_CHOICES))
         self.state = gr.State(None)
         gr.Markdown(
