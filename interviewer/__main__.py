@@ -8,4 +8,5 @@ except ModuleNotFoundError as exc:  # the system Python, not the project's envir
         "`.venv/bin/interviewer` (or `.venv/bin/python -m interviewer`)."
     ) from None
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when `ingest --workers` spawns its embedding processes
+    raise SystemExit(main())

@@ -66,3 +66,25 @@ def test_workers_build_the_same_store(bank, tmp_path: Path):
     two.ingest(bank.questions.values(), list(bank.rubrics.values()), False, workers=2)
     assert snapshot(two) == snapshot(one)
     assert len(snapshot(two)) == len(bank.questions)
+
+
+def test_ingest_workers_from_the_command_line(tmp_path: Path):
+    """The worker processes are spawned: `python -m interviewer` must not run the command
+    again in each of them."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    env = {**os.environ, "INTERVIEWER_HOME": str(tmp_path), "INTERVIEWER_EMBEDDER": "hash"}
+    done = subprocess.run(
+        [sys.executable, "-m", "interviewer", "ingest", "--workers", "2", "--quiet"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    added = re.search(r"questions: (\d+) added", done.stdout)
+    assert added and int(added.group(1)) > 300, done.stdout
+    assert "Traceback" not in done.stderr
