@@ -16,24 +16,22 @@ import hashlib
 import json
 import sys
 import threading
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import chromadb
-from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings
 from pydantic import BaseModel
 from tqdm import tqdm
 
 from interviewer.chroma_embeddings import get_embedder
+from interviewer.chroma_server import chroma_server
 from interviewer.embeddings import MiniLMEmbedder
 from interviewer.errors import InputError, StoreError
+from interviewer.ingest_workers import embed_in_processes
 from interviewer.models import LEVELS, QUESTION_KINDS, Question, Rubric
 
 QUESTIONS = "questions"
@@ -44,7 +42,6 @@ EMBED_CHUNK = (
 MAX_CACHED_RESULTS = 512  # search results and query vectors kept per store (per process)
 READ_PAGE = 5_000  # items per paged read of a collection
 REVISION_KEY, EMBEDDER_KEY = "bank_revision", "bank_embedder"  # collection metadata
-SERVER_PROBE_TIMEOUT = 10.0  # seconds to wait for a Chroma server's heartbeat before giving up
 
 
 class StoreEmpty(StoreError):
@@ -134,48 +131,6 @@ def _content_hash(document: str, metadata: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------- store
-
-
-def chroma_server(url: str, settings: Settings) -> ClientAPI:
-    """A client of the Chroma server at ``url``. A malformed URL, or a server that does not
-    answer within SERVER_PROBE_TIMEOUT seconds, is a one-line StoreError naming the variable."""
-    shape = "it should look like http://HOST:PORT, e.g. http://127.0.0.1:8000"
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError as exc:  # a port that is not a number, an unbalanced [
-        raise StoreError(f"INTERVIEWER_CHROMA_URL={url!r} is not a URL ({exc}); {shape}") from None
-    if parts.username or parts.password:
-        host = parts.hostname or "HOST"
-        raise StoreError(
-            f"INTERVIEWER_CHROMA_URL names a user or password (http://***@{host}...); a Chroma "
-            f"server with authentication is not supported yet; {shape}"
-        )
-    extras = parts.query or parts.fragment
-    if parts.scheme not in ("http", "https") or not parts.hostname or extras:
-        raise StoreError(f"INTERVIEWER_CHROMA_URL={url!r} is not a server URL; {shape}")
-    if parts.path.strip("/"):
-        raise StoreError(f"INTERVIEWER_CHROMA_URL={url!r} has a path; {shape}")
-    ssl = parts.scheme == "https"
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    base = f"{parts.scheme}://{host}:{port}"
-    # Chroma's client waits forever for a server that never answers: ask with a timeout first.
-    probe = f"{base}/api/v2/heartbeat"  # the API this client speaks (chromadb 1.x)
-    reason = None
-    try:
-        with urllib.request.urlopen(probe, timeout=SERVER_PROBE_TIMEOUT) as response:
-            response.read()
-    except urllib.error.HTTPError as exc:
-        reason = f"it answered HTTP {exc.code} to {probe}; is it a Chroma server?"
-    except OSError as exc:  # refused, unknown host, timed out
-        why = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-        reason = getattr(why, "strerror", None) or str(why)
-    if reason is None:
-        try:
-            return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=settings)
-        except Exception as exc:  # answered the heartbeat, then failed (a proxy, a wrong server)
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    raise StoreError(f"cannot reach the Chroma server at {base} (INTERVIEWER_CHROMA_URL): {reason}")
 
 
 class QuestionStore:
@@ -373,46 +328,10 @@ class QuestionStore:
         return report
 
     def _embed_all(self, chunks: list[list[str]], workers: int) -> Iterator[Any]:
-        """Vectors per chunk, in order; ``workers`` > 1 embeds in that many processes (MiniLM
-        is CPU-bound, one BLAS thread each), while this process writes what is done."""
+        """Vectors per chunk, in order; ``workers`` > 1 embeds in that many processes."""
         if workers <= 1 or len(chunks) < 2:
-            for chunk in chunks:
-                yield self._ef.embed(chunk)
-            return
-        import multiprocessing
-        import queue
-
-        ctx = multiprocessing.get_context("spawn")  # no forked threads or locks
-        jobs, results = ctx.Queue(), ctx.Queue()
-        procs = [
-            ctx.Process(target=_embed_loop, args=(self.embedder_name, jobs, results), daemon=True)
-            for _ in range(workers)
-        ]
-        for proc in procs:
-            proc.start()
-        try:
-            for job in enumerate(chunks):
-                jobs.put(job)
-            for _ in procs:
-                jobs.put(None)
-            done: dict[int, Any] = {}
-            for want in range(len(chunks)):
-                while want not in done:  # results arrive in any order; yield them in order
-                    try:
-                        index, vectors, error = results.get(timeout=5)
-                    except queue.Empty:
-                        if not any(p.is_alive() for p in procs):
-                            raise StoreError("the ingest workers stopped unexpectedly") from None
-                        continue
-                    if error is not None:
-                        raise StoreError(f"an ingest worker failed to embed: {error}")
-                    done[index] = vectors
-                yield done.pop(want)
-        finally:
-            for proc in procs:
-                if proc.is_alive():
-                    proc.terminate()
-                proc.join(timeout=5)
+            return (self._ef.embed(chunk) for chunk in chunks)
+        return embed_in_processes(self.embedder_name, chunks, workers)
 
     # ----------------------------------------------------------------------- retrieval
 
@@ -546,17 +465,3 @@ def _unique(items: Iterable[Question] | Iterable[Rubric], what: str) -> Sequence
         seen.add(item.id)
         out.append(item)
     return out
-
-
-def _embed_loop(embedder_name: str, jobs: Any, results: Any) -> None:
-    """An ingest worker process: embeds (index, texts) jobs until it gets None."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=1, user_api="blas")
-    embed = get_embedder(embedder_name).embed  # loaded once per worker
-    while (job := jobs.get()) is not None:
-        index, texts = job
-        try:
-            results.put((index, embed(texts), None))
-        except Exception as exc:  # reported by the parent, which stops the ingest
-            results.put((index, None, f"{type(exc).__name__}: {exc}"))
