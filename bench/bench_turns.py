@@ -40,6 +40,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -300,7 +301,10 @@ def measure(size: int, args: argparse.Namespace, embedder: str) -> dict[str, Any
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
             if proc.returncode != 0:
                 tail = [x for x in (proc.stderr or proc.stdout).strip().splitlines() if x.strip()]
-                error = f"exit {proc.returncode}: " + (tail[-1] if tail else "(no output)")
+                how = f"exit {proc.returncode}"
+                if proc.returncode < 0:  # ended by a signal (not this script's timeout)
+                    how = f"killed by {signal.Signals(-proc.returncode).name}"
+                error = f"{how}: " + (tail[-1] if tail else "(no output)")
         except subprocess.TimeoutExpired:
             error = f"timed out after {args.timeout:.0f} s"
         elapsed = time.perf_counter() - start
