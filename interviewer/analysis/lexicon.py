@@ -381,7 +381,7 @@ INJECTION = _rx(
     r"(?:answer|response|candidate|interview|transcript)?\s*(?:a|an|as|with)?\s*(?:perfect|"
     r"full|maximum|max|top|5|five|10|ten|100|outstanding|excellent|exceptional|strong hire)\b"
     r"|\b(?:you|the (?:grader|evaluator|scorer|interviewer|model|ai|assistant))\s+(?:must|should|"
-    r"will|shall|are required to|have to)\s+(?:rate|score|grade|give|mark|award|pass|hire|end)\b"
+    r"will|shall|are required to|have to)\s+(?:rate|score|grade|give|mark|award|pass|end)\b"
     r"|\bas (?:the|an|a) (?:ai|evaluator|grader|scorer|interviewer|language model|assistant)\b"
     r"|^\s*(?:system|assistant|developer)\s*:|\[\s*system\s*\]|<\s*/?\s*system\s*>|<\|im_start\|>"
     r"|\bnew instructions?\b|\bperfect score\b|\bfull marks\b|\b5\s*/\s*5\b|\b10\s*/\s*10\b|"
