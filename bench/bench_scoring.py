@@ -54,6 +54,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from benchlib import (  # noqa: E402
+    PERSONAS,
     command_line,
     machine,
     machine_line,
@@ -62,19 +63,6 @@ from benchlib import (  # noqa: E402
 )
 
 TARGET = 500.0  # answers/s
-PERSONAS = [
-    "fundamentals",
-    "system-design",
-    "behavioural",
-    "appsec",
-    "ml-engineering",
-    "code-walkthrough",
-    "complex-problem",
-    "leadership",
-    "resume-deep-dive",
-    "startup-fit",
-    "take-home-review",
-]
 
 # -- worker processes -------------------------------------------------------------------------------
 _STATE: dict[str, Any] = {}

@@ -56,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from benchlib import (  # noqa: E402
+    PERSONAS,
     command_line,
     machine,
     machine_line,
@@ -68,19 +69,6 @@ from benchlib import (  # noqa: E402
 TARGETS_MS = {1_000: 15.0, 100_000: 30.0}  # p95 of reply, from the issue
 MINILM_UP_TO = 10_000  # store embedder "auto": MiniLM up to this many questions, hash above
 FILE_SIZE = 2_000  # questions per generated YAML file
-PERSONAS = [
-    "fundamentals",
-    "system-design",
-    "behavioural",
-    "appsec",
-    "ml-engineering",
-    "code-walkthrough",
-    "complex-problem",
-    "leadership",
-    "resume-deep-dive",
-    "startup-fit",
-    "take-home-review",
-]
 
 
 def target_for(size: int) -> float | None:

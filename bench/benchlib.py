@@ -17,6 +17,20 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
+# Every persona, in the order the session benchmarks cycle through them.
+PERSONAS = [
+    "fundamentals",
+    "system-design",
+    "behavioural",
+    "appsec",
+    "ml-engineering",
+    "code-walkthrough",
+    "complex-problem",
+    "leadership",
+    "resume-deep-dive",
+    "startup-fit",
+    "take-home-review",
+]
 
 
 def percentile(values: Sequence[float], p: float) -> float:

@@ -189,8 +189,7 @@ class QuestionMap(Mapping[str, Question]):
         return self._compiled.ids(kinds)
 
     def _build(self, body: str) -> Question:
-        kind = json.loads(body)["kind"]  # cheap next to validation
-        return question_from_json(body, list(self._owners.get(kind, [])))
+        return question_from_json(body, self._owners)
 
 
 class _Values(ValuesView[Question]):

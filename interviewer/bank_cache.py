@@ -16,7 +16,7 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -330,10 +330,10 @@ def cache_file(cache_dir: Path, content_dir: Path) -> Path:
     return cache_dir / f"bank-{key}.sqlite"
 
 
-def question_from_json(body: str, personas: list[str]) -> Question:
-    """A cached question with the personas that ask its kind."""
+def question_from_json(body: str, owners: Mapping[str, list[str]]) -> Question:
+    """A cached question with the personas that ask its kind (``owners``: kind -> personas)."""
     data = json.loads(body)
-    data["personas"] = personas
+    data["personas"] = list(owners.get(data.get("kind", ""), []))
     try:
         return Question.model_validate(data)
     except ValidationError as exc:  # a cache written by another version: rebuild it

@@ -11,7 +11,7 @@ between the role/JD/resume text and the questions in the store, filtered by pers
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -197,14 +197,7 @@ def _rank_all(
     near = _rank_by_similarity(store, query, bank)
     own_ids = {q.id for q in by_level}
     ranked = [qid for qid in near if qid in own_ids]
-    borrowed = [
-        bank.questions[qid]
-        for qid in near
-        if qid not in exclude
-        and persona.id not in bank.questions[qid].personas
-        and _level_ok(bank.questions[qid], level)
-    ]
-    return ranked, borrowed
+    return ranked, _borrowed(bank, near, persona, level, exclude)
 
 
 def _rank_by_query(
@@ -238,14 +231,20 @@ def _rank_by_query(
             (ranked if persona.id in bank.questions[qid].personas else borrowed_ids).append(qid)
     ranked = list(dict.fromkeys(ranked))
     ranked = [q for q in ranked if _level_ok(bank.questions[q], level)] or ranked
-    borrowed = [
+    return ranked, _borrowed(bank, dict.fromkeys(borrowed_ids), persona, level, exclude)
+
+
+def _borrowed(
+    bank: Bank, ids: Iterable[str], persona: Persona, level: Level | None, exclude: set[str]
+) -> list[Question]:
+    """Other rounds' questions among ``ids`` (in that order) at the level, not yet asked."""
+    return [
         bank.questions[qid]
-        for qid in dict.fromkeys(borrowed_ids)
+        for qid in ids
         if qid not in exclude
         and persona.id not in bank.questions[qid].personas
         and _level_ok(bank.questions[qid], level)
     ]
-    return ranked, borrowed
 
 
 def _cover(

@@ -82,7 +82,6 @@ class Reader:
         self._extra_index: dict[str, tuple[str, ...]] | None = None
         self._reference_cache: list[str] | None = None
         self._combined: tuple[list[str], Any] | None = None  # see _all_references
-        self._progress = False  # a progress bar while embedding references (warm_references)
 
     # -- subjects -------------------------------------------------------------------------------
     def subject(self, question: str, topics: tuple[str, ...] = ()) -> Subject:
@@ -259,9 +258,10 @@ class Reader:
             if todo:
                 self._vectors.update(zip(todo, embedder.embed(todo), strict=True))
 
-    def _reference_vectors(self) -> Any:
+    def _reference_vectors(self, progress: bool = False) -> Any:
         if self._base is not None and self._pending is None:
-            return self._base._reference_vectors()  # computed once, on the reader that owns it
+            # computed once, on the reader that owns it
+            return self._base._reference_vectors(progress)
         if self._reference_matrix is None and self._references is not None:
             if self._pending is not None:
                 return None  # a batch's first pass: computed once, before the second pass
@@ -270,10 +270,10 @@ class Reader:
             with self._embed_lock:
                 if self._reference_matrix is None:
                     self._reference_texts = texts
-                    self._reference_matrix = self._load_or_embed(embedder, texts)
+                    self._reference_matrix = self._load_or_embed(embedder, texts, progress)
         return self._reference_matrix
 
-    def _load_or_embed(self, embedder: Embedder, texts: list[str]) -> Any:
+    def _load_or_embed(self, embedder: Embedder, texts: list[str], progress: bool = False) -> Any:
         """The reference texts' vectors: those already embedded come from the cache folder
         (kept per text, so editing one question embeds that one again, not the bank), the
         rest are embedded now, with a progress bar when ``warm_references`` asks for one."""
@@ -300,7 +300,7 @@ class Reader:
                 desc="Embedding reference questions (off-topic check)",
                 unit="question",
                 file=sys.stderr,
-                disable=not self._progress,
+                disable=not progress,
             ) as bar:
                 for start in range(0, len(missing), REFERENCE_CHUNK):
                     chunk = missing[start : start + REFERENCE_CHUNK]
@@ -320,11 +320,7 @@ class Reader:
     def warm_references(self, progress: bool = False) -> None:
         """Embed the reference questions now (a batch does this before its second pass;
         ``interviewer ingest`` does it with a progress bar, so no answer waits for it)."""
-        self._progress = progress
-        try:
-            self._reference_vectors()
-        finally:
-            self._progress = False
+        self._reference_vectors(progress)
 
     @property
     def pending(self) -> int | None:

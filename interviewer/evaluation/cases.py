@@ -44,7 +44,6 @@ CandidateMode = Literal[
     "clarifying",
     "adversarial",
 ]
-CANDIDATE_MODES: tuple[str, ...] = CandidateMode.__args__  # type: ignore[attr-defined]
 Fault = Literal["timeout", "rate_limited", "unavailable", "bad_response", "refused"]
 FAULTS: tuple[str, ...] = Fault.__args__  # type: ignore[attr-defined]
 # Every flag kind a scorecard can carry: a misspelt one in a case would pass forever.

@@ -129,14 +129,12 @@ def run_cases(
     result naming its file and field. ``on_done`` is called after each run (a progress bar)."""
     started = time.perf_counter()
     items = list(cases)
-    jobs = [(c, k) for c in items for k in range(repeat if isinstance(c, Case) else 1)]
     shared = base
     if shared is None and any(isinstance(c, Case) for c in items):
         shared = base_service()
-
-    if shared is not None:
-        checked = {id(c): preflight(shared, c) for c in items if isinstance(c, Case)}
-        jobs = [(checked.get(id(c)) or c, k) for c, k in jobs if k == 0 or not checked.get(id(c))]
+    if shared is not None:  # a case that names what does not exist fails before running
+        items = [(preflight(shared, c) or c) if isinstance(c, Case) else c for c in items]
+    jobs = [(c, k) for c in items for k in range(repeat if isinstance(c, Case) else 1)]
 
     def one(job: tuple[Case | CaseError, int]) -> CaseResult:
         item, attempt = job
