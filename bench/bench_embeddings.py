@@ -1,7 +1,11 @@
-"""Embedding throughput: numpy MiniLM against the hash baseline, in one process.
+"""Embedding throughput: MiniLM on onnxruntime and in numpy, against the hash baseline, in one
+process.
 
 Run: ``.venv/bin/python bench/bench_embeddings.py``. Prints model load time, texts/second for 300
-question-length texts, and single-query latency, so a change to the forward pass shows its cost.
+question-length texts and for 100 answer openings (240 characters, what the off-topic check
+embeds), and single-query latency, each on one thread and on all cores, so a change to the
+forward pass shows its cost. The numpy runtime is the baseline of the same run; their vectors
+are compared too (largest difference of any component).
 """
 
 from __future__ import annotations
@@ -63,28 +67,63 @@ def latency_ms(embed, query: str, runs: int = 30) -> float:
     return statistics.median(times) * 1000
 
 
+def answer_openings(n: int, seed: int = 11) -> list[str]:
+    rng = random.Random(seed)
+    words = " ".join(SUBJECTS + OPENERS).split()
+    return [" ".join(rng.choice(words) for _ in range(60))[:240] for _ in range(n)]
+
+
 def main() -> None:
+    from threadpoolctl import threadpool_limits
+
+    from interviewer import embeddings_onnx
     from interviewer.embeddings import HashEmbedder, MiniLMEmbedder
 
     texts = question_texts(300)
+    openings = answer_openings(100)
     query = "keeping credentials safe on a cluster"
-    minilm, hashed = MiniLMEmbedder(), HashEmbedder()
-    start = time.perf_counter()
-    model = minilm._loaded()
-    load_s = time.perf_counter() - start
+    hashed = HashEmbedder()
+    runtimes = {}
+    for name in ("numpy", "onnx"):
+        embedder = MiniLMEmbedder(runtime=name)
+        start = time.perf_counter()
+        model = embedder._loaded()
+        runtimes[name] = (embedder, time.perf_counter() - start)
     tokens = [len(e.ids) for e in model.tokenizer.encode_batch(texts)]
-
-    m_tps = throughput(minilm.embed, texts)
+    print(f"questions: {len(texts)}, tokens per text: mean {statistics.mean(tokens):.1f}")
+    diff = abs(runtimes["onnx"][0].embed(texts) - runtimes["numpy"][0].embed(texts)).max()
+    print(f"onnx vs numpy vectors: largest component difference {diff:.1e}")
+    rows = []
+    for cores in (1, 2):
+        label = "1 thread" if cores == 1 else "2 threads"
+        onnx_model = runtimes["onnx"][0]._loaded()
+        onnx_model.session = embeddings_onnx.build_session(onnx_model, threads=cores)
+        for name, (embedder, load_s) in runtimes.items():
+            with threadpool_limits(cores):  # numpy's BLAS threads; onnxruntime's are its own
+                rows.append(
+                    (
+                        label,
+                        name,
+                        load_s,
+                        throughput(embedder.embed, texts),
+                        throughput(embedder.embed, openings),
+                        latency_ms(embedder.embed, query),
+                    )
+                )
+    print(
+        f"{'threads':10} {'runtime':8} {'load s':>7} {'questions/s':>12} {'openings/s':>11} {'query ms':>9}"
+    )
+    base = {r[0]: r for r in rows if r[1] == "numpy"}
+    for label, name, load_s, q_tps, o_tps, lat in rows:
+        ratio = o_tps / base[label][4]
+        print(
+            f"{label:10} {name:8} {load_s:7.2f} {q_tps:12.1f} {o_tps:11.1f} {lat:9.2f}"
+            f"   ({ratio:.2f}x numpy on openings)"
+        )
     h_tps = throughput(hashed.embed, texts)
-    m_lat = latency_ms(minilm.embed, query)
-    h_lat = latency_ms(hashed.embed, query)
-
-    mean_tokens = statistics.mean(tokens)
-    print(f"texts: {len(texts)}, tokens per text: mean {mean_tokens:.1f}, max {max(tokens)}")
-    print(f"MiniLM model load (first use): {load_s:.2f} s")
-    print(f"MiniLM (numpy): {m_tps:8.1f} texts/s   single query {m_lat:6.2f} ms")
-    print(f"Hash baseline:  {h_tps:8.1f} texts/s   single query {h_lat:6.2f} ms")
-    print(f"hash / MiniLM throughput ratio: {h_tps / m_tps:.1f}x")
+    print(
+        f"hash baseline: {h_tps:.1f} questions/s, single query {latency_ms(hashed.embed, query):.2f} ms"
+    )
 
 
 if __name__ == "__main__":

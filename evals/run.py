@@ -1,5 +1,10 @@
 """Rubric evals for the offline scorer: agreement with rated answers, pairs, off-topic, gaming.
 
+Off-topic is measured on a hard written set (offtopic.jsonl) and on two preparation lists
+(prep_holdout*.jsonl, each answer under its own question and under its neighbour's). List A
+was written as a held-out set and then used to choose NEIGHBOUR_MARGIN; list B was written
+after that and measured once, and its two false flags led to the about-the-candidate rule.
+
     python -m evals.run [--split dev|test] [--json]
 
 Prints a report (JSON with --json) and exits 1 when a threshold from the scoring issue fails:
@@ -134,6 +139,50 @@ def off_topic() -> dict[str, Any]:
     }
 
 
+PREP_LISTS = {
+    "prep_holdout.jsonl": "a general preparation list (A)",
+    "prep_holdout2.jsonl": "a fintech preparation list (B)",
+}
+
+
+def prep_lists() -> dict[str, Any]:
+    """Off-topic checks on preparation lists, read as `score-answers` reads a file: each answer
+    under its own question (false flags), then each answer filed under the question before it
+    where the writer marked the two as asking different things (``next_distinct``): caught with
+    its true question in the file, and with it removed (the file no longer holds the question
+    the answer fits, as when a list is split in two)."""
+    reader = score_answer.bank_reader()
+    out: dict[str, Any] = {}
+    for name, label in PREP_LISTS.items():
+        rows = load(name)
+        questions = [r["question"] for r in rows]
+        view = reader.with_questions(questions)
+
+        def flagged(question: str, answer: str, view: Reader = view) -> bool:
+            return not _score_answer(question, answer, check_short=False, reader=view).on_topic
+
+        false_flags = [r["id"] for r in rows if flagged(r["question"], r["answer"])]
+        shifted = [
+            (rows[i]["question"], rows[i + 1]["answer"], rows[i + 1]["question"])
+            for i in range(len(rows) - 1)
+            if rows[i]["next_distinct"]
+        ]
+        caught = sum(flagged(q, a) for q, a, _ in shifted)
+        caught_alone = sum(
+            flagged(q, a, reader.with_questions([x for x in questions if x != true]))
+            for q, a, true in shifted
+        )
+        out[name] = {
+            "label": label,
+            "n": len(rows),
+            "false_flags": false_flags,
+            "shifted": len(shifted),
+            "caught": caught,
+            "caught_without_true_question": caught_alone,
+        }
+    return out
+
+
 def gaming() -> dict[str, Any]:
     rows = load("gaming.jsonl")
     gains: dict[str, float] = {}
@@ -153,11 +202,20 @@ def gaming() -> dict[str, Any]:
 
 
 def report(split: str) -> dict[str, Any]:
-    result = {"rated": rated(split), "pairs": pairs(), "off_topic": off_topic(), "gaming": gaming()}
+    result = {
+        "rated": rated(split),
+        "pairs": pairs(),
+        "off_topic": off_topic(),
+        "prep_lists": prep_lists(),
+        "gaming": gaming(),
+    }
+    prep_on = sum(p["n"] for p in result["prep_lists"].values())
+    prep_ff = sum(len(p["false_flags"]) for p in result["prep_lists"].values())
     result["passed"] = {
         "spearman": result["rated"]["spearman"] >= THRESHOLDS["spearman"],
         "pairs": len(result["pairs"]["failures"]) <= THRESHOLDS["pair_failures"],
-        "off_topic": result["off_topic"]["false_flag_rate"] <= THRESHOLDS["false_flag_rate"],
+        "off_topic": result["off_topic"]["false_flag_rate"] <= THRESHOLDS["false_flag_rate"]
+        and prep_ff / max(1, prep_on) <= THRESHOLDS["false_flag_rate"],
         "gaming": not result["gaming"]["violations"],
     }
     return result
@@ -182,6 +240,12 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"off-topic (n={o['n']}): false flags {o['false_flag_rate']:.1%}, recall {o['recall']:.1%}"
         )
+        for p in result["prep_lists"].values():
+            print(
+                f"{p['label']} (n={p['n']}): false flags {len(p['false_flags'])}, answers filed "
+                f"under the previous question caught {p['caught']}/{p['shifted']} "
+                f"({p['caught_without_true_question']} without their own question in the file)"
+            )
         print(f"gaming (n={g['n']}): max gain {g['max_gain']}, violations {len(g['violations'])}")
         print("passed: " + ", ".join(f"{k}={v}" for k, v in result["passed"].items()))
     return 0 if all(result["passed"].values()) else 1

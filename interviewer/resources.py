@@ -121,7 +121,8 @@ class Resources:
         """The one MiniLM model of this service, shared by the store and the answer reader."""
         from .embeddings import MiniLMEmbedder
 
-        return self._once("minilm", MiniLMEmbedder)
+        runtime = self.settings.embed_runtime
+        return self._once("minilm", lambda: MiniLMEmbedder(runtime=runtime))
 
     @property
     def secret(self) -> bytes:

@@ -164,3 +164,38 @@ def test_missing_model_package_says_how_to_install(monkeypatch: pytest.MonkeyPat
     )
     with pytest.raises(EmbeddingUnavailable, match="make install"):
         MiniLMEmbedder()
+
+
+@pytest.mark.slow
+def test_onnx_and_numpy_runtimes_give_the_same_vectors() -> None:
+    """The onnxruntime graph is the numpy forward pass, faster: same vectors to float noise,
+    padded batches included (one long text pads the others)."""
+    from interviewer.embeddings import MiniLMEmbedder
+
+    texts = [
+        "secrets in kubernetes",
+        "How would you shard a relational database that outgrew one primary? " * 3,
+        "ok",
+    ]
+    onnx_embedder = MiniLMEmbedder(runtime="onnx")
+    numpy_embedder = MiniLMEmbedder(runtime="numpy")
+    assert onnx_embedder._loaded().session is not None
+    assert numpy_embedder._loaded().session is None
+    fast, slow = onnx_embedder.embed(texts), numpy_embedder.embed(texts)
+    assert fast.shape == slow.shape == (3, 384)
+    assert float(np.abs(fast - slow).max()) < 1e-5
+    assert float(fast[0] @ fast[2]) < 0.9  # distinct texts stay distinct (not a constant graph)
+
+
+def test_onnx_runtime_asked_for_but_missing_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from interviewer import embeddings_onnx
+    from interviewer.embeddings import MiniLMEmbedder
+    from interviewer.errors import EmbeddingUnavailable
+
+    monkeypatch.setattr(embeddings_onnx, "available", lambda: False)
+    with pytest.raises(EmbeddingUnavailable, match="INTERVIEWER_EMBED_RUNTIME=numpy"):
+        MiniLMEmbedder(runtime="onnx").embed(["x"])
+    # "auto" falls back to numpy instead
+    assert MiniLMEmbedder(runtime="auto")._loaded().session is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from evals.run import gaming, off_topic, pairs, rated
+from evals.run import gaming, off_topic, pairs, prep_lists, rated
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +32,19 @@ def test_off_topic_false_flags_at_most_two_percent():
     result = off_topic()
     assert result["false_flag_rate"] <= 0.02, result["false_flags"]
     assert result["recall"] > 0.2  # it does catch some: the check is not switched off
+
+
+def test_preparation_lists_misfiled_answers_caught_and_none_flagged_wrongly():
+    """Each answer under its own question: at most 2% flagged. Each filed under the previous
+    question: the measured level minus a small margin (README: 27/43 and 16/41), a guard
+    against losing recall, not the issue's target."""
+    result = prep_lists()
+    on_topic = sum(p["n"] for p in result.values())
+    false_flags = [i for p in result.values() for i in p["false_flags"]]
+    assert len(false_flags) <= 0.02 * on_topic, false_flags
+    shifted = sum(p["shifted"] for p in result.values())
+    assert sum(p["caught"] for p in result.values()) >= 0.5 * shifted
+    assert sum(p["caught_without_true_question"] for p in result.values()) >= 0.35 * shifted
 
 
 def test_gaming_never_raises_a_score_by_more_than_a_quarter():

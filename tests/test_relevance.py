@@ -41,8 +41,18 @@ def bank_reader(bank: Bank) -> Reader:
 
 
 def test_an_answer_to_the_neighbouring_question_in_a_file_is_flagged(bank_reader: Reader) -> None:
-    # The bank holds no question this answer fits better: alone, it passes.
-    assert analyse_answer(RELEASE, FRAMEWORK_ANSWER, reader=bank_reader, check_short=False).on_topic
+    # References with no question this answer fits better: alone, it passes.
+    unrelated = Reader(
+        references=lambda: [
+            "How do you give feedback to a peer?",
+            "Design a URL shortener.",
+            "How do you prioritise a backlog with no product manager?",
+        ],
+        embedder=lambda: bank_reader.embedder,
+    )
+    assert analyse_answer(RELEASE, FRAMEWORK_ANSWER, reader=unrelated, check_short=False).on_topic
+    view = unrelated.with_questions([RELEASE, FRAMEWORK])
+    assert not analyse_answer(RELEASE, FRAMEWORK_ANSWER, reader=view, check_short=False).on_topic
     view = bank_reader.with_questions([RELEASE, FRAMEWORK])
     misfiled = analyse_answer(RELEASE, FRAMEWORK_ANSWER, reader=view, check_short=False)
     assert not misfiled.on_topic
@@ -79,7 +89,38 @@ def test_a_view_shares_the_caches_and_leaves_the_reader_unchanged(bank_reader: R
     assert FRAMEWORK in [t for t, _ in view.closest_others(RELEASE, opening, k=400)]
 
 
-def test_open_questions_are_never_flagged_by_the_relative_test(bank_reader: Reader) -> None:
+def test_an_open_question_takes_any_story_but_not_another_questions_answer(
+    bank_reader: Reader,
+) -> None:
+    """Asked to walk through a system they're proud of, any told story answers, whatever it is
+    about; an opinion that fits another question far better answers that one."""
     view = bank_reader.with_questions([FRAMEWORK])
     question = "Walk me through a system you are proud of."
-    assert analyse_answer(question, FRAMEWORK_ANSWER, reader=view, check_short=False).on_topic
+    story = (
+        "Last year I built our partner gateway and I chose FastAPI over Django for it: the "
+        "service was mostly I/O bound, it talked to three partner APIs and Postgres, and async "
+        "handlers let one worker keep hundreds of requests waiting without threads."
+    )
+    assert analyse_answer(question, story, reader=view, check_short=False).on_topic
+    assert not analyse_answer(question, FRAMEWORK_ANSWER, reader=view, check_short=False).on_topic
+
+
+STALE = "How do you keep a cache from serving stale data after the underlying record changes?"
+SHARD = "How would you shard a Redis cache across several nodes?"
+# Our own example of the issue's case: same vocabulary (Redis, keys, cache), other subject.
+SHARD_ANSWER = (
+    "We had one Redis box at about 80% memory, so we moved to a cluster of six nodes with "
+    "consistent hashing: each key maps to a hash slot, so adding a node only moves a sixth of "
+    "the keys, and we put hot keys like the homepage feed behind a local in-process copy so "
+    "one node does not take all the reads."
+)
+
+
+def test_a_same_vocabulary_neighbour_is_flagged_not_taken_for_a_narrower_question(
+    bank_reader: Reader,
+) -> None:
+    """Sharding a cache is not a narrower case of keeping it fresh: the asked question names a
+    subject of its own ("stale") that the answer never touches."""
+    view = bank_reader.with_questions([STALE, SHARD])
+    assert not analyse_answer(STALE, SHARD_ANSWER, reader=view, check_short=False).on_topic
+    assert analyse_answer(SHARD, SHARD_ANSWER, reader=view, check_short=False).on_topic

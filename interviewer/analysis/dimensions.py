@@ -245,6 +245,17 @@ def _has_context(s: Sentence) -> bool:
     return len(s.words) >= 6 and len(content) >= 3
 
 
+def _tells(s: Sentence) -> bool:
+    """Whether the sentence tells a particular situation: a subject and a past tense, not a
+    habit ("we usually...") nor a platitude. The loop in ``analyse_answer`` counts these too."""
+    return (
+        _has_context(s)
+        and bool(lx.NARRATIVE.search(s.text))
+        and not lx.HABITUAL.search(s.text)
+        and not lx.PLATITUDE.search(s.text)
+    )
+
+
 def _concrete(s: Sentence) -> float:
     """How concrete one sentence is: 0 (generic) .. ~1.5 (numbers, anchors, particular detail).
 
@@ -341,6 +352,7 @@ def analyse_answer(
             substantive=False,
             check_short=check_short,
             relative=relative,
+            told=any(_tells(s) for s in kept),
         )
         if (reader.pending or 0) > before:
             nothing = {d: DimensionFinding(present=False, strength=0.0) for d in DIMENSIONS}
@@ -432,6 +444,7 @@ def analyse_answer(
         substantive=substance >= 3 or content_words >= SUBSTANTIVE_WORDS,
         check_short=check_short,
         relative=relative,
+        told=bool(narrative),
     )
     on_topic = on_topic and not empty and not evasive and not not_english
     if narrative:  # capped: a long "we did this, we did that" is not more specific for it

@@ -201,6 +201,11 @@ class Reader:
             self._combined = combined
         return combined
 
+    @property
+    def batch(self) -> bool:
+        """Whether this is a batch's view (``with_questions``): `score-answers` reading a file."""
+        return bool(self._extra)
+
     def question_frequency(self, stem: str) -> int:
         """In how many reference questions (the bank's, and a view's batch) ``stem`` occurs."""
         return len(self._postings().get(stem, ())) + len(self._extra_postings().get(stem, ()))
