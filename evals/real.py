@@ -12,7 +12,8 @@ checkout); their text is never copied into this repository. Reported:
   saw it; the pooled held-out predictions are correlated with the raters' consensus.
 - the same for our own test split, which is never fitted.
 - ``real_off_topic``: the raters' off-topic answers caught, and on-topic answers flagged.
-- ``real_swapped_flagged``: each real answer filed under its neighbouring question, flagged.
+- ``real_swapped_flagged``: each real answer filed under its neighbouring question, flagged (and
+  flagged with its own question left out of the file).
 
 Off-topic checks read the file as ``score-answers`` does: its own questions join the bank's
 as references.
@@ -109,6 +110,19 @@ def report(folds: int = 5) -> dict[str, Any]:
     swap_flags = [
         not analyse_answer(q, a, reader=file_reader, check_short=False).on_topic for q, a in swapped
     ]
+    # The same, with the answer's own question left out of the file: as when the question it
+    # answers sits in another file (the held-out half of the same preparation).
+    questions = [r["question"] for r in real]
+    alone_flags = [
+        not analyse_answer(
+            on[i]["question"],
+            on[i + 1]["answer"],
+            reader=reader.with_questions([q for q in questions if q != on[i + 1]["question"]]),
+            check_short=False,
+        ).on_topic
+        for i in range(len(on) - 1)
+        if on[i]["question"] != on[i + 1]["question"]
+    ]
     gold_off = [not r["on_topic"] for r in real]
     return {
         "real_n": len(real),
@@ -121,7 +135,11 @@ def report(folds: int = 5) -> dict[str, Any]:
             "false_flags": sum(1 for f, g in zip(flagged, gold_off, strict=True) if f and not g),
             "on_topic": sum(1 for g in gold_off if not g),
         },
-        "real_swapped_flagged": {"n": len(swapped), "flagged": sum(swap_flags)},
+        "real_swapped_flagged": {
+            "n": len(swapped),
+            "flagged": sum(swap_flags),
+            "flagged_without_own_question": sum(alone_flags),
+        },
     }
 
 

@@ -330,6 +330,16 @@ class InterviewAgent:
             return self._say("follow_up", self._clarification(q), q.id, None)
         if not analysis.on_topic and not analysis.evasive and not analysis.empty:
             notes.append("off_topic")  # the scorecard honours what the interviewer saw
+        if analysis.noise:  # keyboard noise: ask again, never quote it back
+            notes.append("noise")
+            if thread.redirects == 0:
+                thread.redirects += 1
+                text = (
+                    "I couldn't make out any words in that (it is saved). Could you say it again "
+                    f"in a sentence or two? {q.text}"
+                )
+                return self._say("follow_up", text, q.id, None, notes=("noise",))
+            return self._move_on()
         if analysis.not_english:
             notes.append("not_english")
             if thread.redirects == 0:

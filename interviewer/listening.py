@@ -56,13 +56,9 @@ _CLARIFY_OPENERS = re.compile(
     r"just to (?:clarify|confirm)|to clarify)",
     re.IGNORECASE,
 )
+# "I haven't done it" (lexicon.NOT_DONE_EXPERIENCE) or "I don't know".
 NOT_DONE = re.compile(
-    r"\bi (?:have ?n'?t|have not|'ve not|never|did ?n'?t (?:get to|have the chance)|"
-    r"do ?n'?t have (?:much |any |real |hands-on )?experience)\b|"
-    r"\bi'?ve never\b|\bnever (?:used|worked with|done|run|built|had|touched)\b|"
-    r"\bno (?:real |hands-on |production |practical )?experience (?:with|in|of)\b|"
-    r"\bi'?m not (?:familiar|experienced) with\b|\bnot something i'?ve\b|"
-    r"\bi (?:do ?n'?t|do not) know\b|\bnot sure\b|\bno idea\b",
+    rf"{lx.NOT_DONE_EXPERIENCE.pattern.pattern}|\bi (?:do ?n'?t|do not) know\b|\bnot sure\b|\bno idea\b",
     re.IGNORECASE,
 )
 

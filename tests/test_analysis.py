@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interviewer.analysis import analyse_answer
+from interviewer.scoring.answer import score_answer
 
 Q_PERF = "Tell me about a time you made a slow service faster."
 Q_CONFLICT = "Tell me about a disagreement with a colleague about a technical decision."
@@ -196,3 +197,34 @@ def test_a_bare_tool_list_is_vague_not_foreign() -> None:
 
 def test_emoji_alone_is_empty() -> None:
     assert analyse_answer("How do you speed up a slow query?", "🙂🙂🙂").empty
+
+
+@pytest.mark.parametrize("answer", ["asdf jkl qwer", "hmm uh zxcv bnm", "uh um"])
+def test_keyboard_noise_is_a_non_answer(answer: str) -> None:
+    a = analyse_answer("How do you speed up a slow query?", answer)
+    assert a.noise and a.evasive and not a.on_topic and not a.empty
+    assert not any(f.evidence for f in a.dimensions.values())
+    scored = score_answer("How do you speed up a slow query?", answer)
+    assert scored.overall == 1.0 and "noise" in scored.flags
+
+
+@pytest.mark.parametrize(
+    "answer", ["Terraform", "Redis cluster", "Kubernetes Terraform Pulumi", "ok fine", "p99 40ms"]
+)
+def test_short_answers_with_a_known_word_or_tool_are_not_noise(answer: str) -> None:
+    assert not analyse_answer("How do you speed up a slow query?", answer).noise
+
+
+def test_a_sentence_denying_experience_is_no_evidence_of_it() -> None:
+    """ "I haven't run Cassandra in production" names a tool and says "I", but shows nothing."""
+    a = analyse_answer(
+        "How would you design partitions in Cassandra?",
+        "Honestly I haven't run Cassandra or any wide-column database in production.",
+    )
+    assert a.dimensions["ownership"].strength == 0
+    assert a.dimensions["specificity"].strength == 0
+    ran = analyse_answer(
+        "How would you design partitions in Cassandra?",
+        "I ran Cassandra in production for two years on a nine-node cluster.",
+    )
+    assert ran.dimensions["ownership"].strength > 0

@@ -248,3 +248,10 @@ def test_a_first_piece_of_design_is_built_on_not_ignored(service) -> None:
     assert turn.kind == "follow_up"
     assert "store the links in Postgres with a base62 id" in turn.text
     assert "Let's get something on the board" not in turn.text
+
+
+def test_keyboard_noise_is_asked_again_and_never_quoted_back(service):
+    session_id = one_question(service, "tech-slow-query", "fundamentals")
+    turn = service.reply(session_id, "asdf jkl qwer")[0]
+    assert "couldn't make out" in turn.text and "asdf" not in turn.text
+    assert turn.kind == "follow_up"

@@ -93,7 +93,7 @@ _GROUPS: Mapping[str, str] = MappingProxyType(
         "motivation": "motivation motivated why leave left join joined move moved career role "
         "choose chose",
         "strengths": "strength strengths weakness weaknesses good bad improve improving",
-        "logistics": "availability available start notice remote office onsite on-site hybrid "
+        "logistics": "availability available notice remote office onsite on-site hybrid "
         "salary compensation contract visa relocation",
     }
 )

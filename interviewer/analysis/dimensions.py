@@ -85,6 +85,11 @@ class AnswerAnalysis(BaseModel):
         default=False, description="Written in a language the analysis does not read."
     )
     empty: bool = False
+    noise: bool = Field(
+        default=False,
+        description="No recognisable words: keyboard noise or a transcription slip (scored as a "
+        "non-answer, never quoted back).",
+    )
     hypothetical: bool = False
     repeated: bool = Field(
         default=False, description="Same answer as given to an earlier question."
@@ -245,6 +250,34 @@ def _has_context(s: Sentence) -> bool:
     return len(s.words) >= 6 and len(content) >= 3
 
 
+_NOISE_FILLERS = frozenset("hmm hm mm mmm uh uhh um umm er erm ah eh huh".split())
+NOISE_MAX_WORDS = 12  # longer strings of unknown words are another language (not_english)
+
+
+def _is_noise(tokens: list[str], reader: Reader) -> bool:
+    """Keyboard noise or a transcription slip ("asdf jkl qwer", "hmm uh zxcv"): two to
+    NOISE_MAX_WORDS words and none of them a word we know (MiniLM's English vocabulary, our
+    stopwords, tool names and concept words), fillers aside. One unknown word is not noise: it
+    may be a tool name we do not list."""
+    if not 2 <= len(tokens) <= NOISE_MAX_WORDS:
+        return False
+    vocabulary = reader.known_words()
+    if not vocabulary:
+        return False  # without the model's vocabulary nothing is called noise
+    for token in tokens:
+        if token in _NOISE_FILLERS:
+            continue
+        if not token.isalpha() or token in vocabulary or token in lx.STOPWORDS:
+            return False  # a number or a known word: something was said
+        if (
+            token in lx.TECH_TERMS
+            or token in lx.BUZZWORDS
+            or reader.stem(token) in STEM_TO_CONCEPTS
+        ):
+            return False
+    return True
+
+
 def _tells(s: Sentence) -> bool:
     """Whether the sentence tells a particular situation: a subject and a past tense, not a
     habit ("we usually...") nor a platitude. The loop in ``analyse_answer`` counts these too."""
@@ -338,8 +371,9 @@ def analyse_answer(
         and sum(1 for t in tokens if t in lx.STOPWORDS) / len(tokens) < NOT_ENGLISH_RATIO
     )
     evasive = not empty and content_words < 25 and bool(lx.EVASIVE.search(text))
+    noise = not empty and not not_english and _is_noise(words(text), reader)
     before = reader.pending
-    if before is not None and not (empty or evasive or not_english):
+    if before is not None and not (empty or evasive or not_english or noise):
         # A batch's first pass: if the relative off-topic test needs a vector, this answer is
         # analysed again once the vectors are in, so skip the rest of the work now.
         joined = " ".join(s.text for s in kept)
@@ -371,7 +405,12 @@ def analyse_answer(
         text = s.text
         placeholder = bool(lx.PLACEHOLDER.search(text))
         concrete = 0.0 if placeholder else _concrete(s)
-        owned = bool(lx.OWNERSHIP.search(text))
+        # "I haven't run Cassandra in production" tells of not doing it: no ownership, detail or
+        # result is shown by it, whatever its words.
+        denied = bool(lx.NOT_DONE_EXPERIENCE.search(text))
+        if denied:
+            concrete = 0.0
+        owned = bool(lx.OWNERSHIP.search(text)) and not denied
         platitude = bool(lx.PLATITUDE.search(text))
         stems = [reader.stem(w) for w in s.words]
         domain = sum(1 for st in stems if st in STEM_TO_CONCEPTS and st not in _EVERYDAY)
@@ -399,7 +438,9 @@ def analyse_answer(
             tallies["specificity"].add(min(concrete, 1.0) * (0.3 if generic_you else 0.6), text)
         elif concrete > 0:  # a named system or a tool in a sentence: barely counts
             tallies["specificity"].add(0.05, text)
-        if owned:
+        if denied:
+            pass
+        elif owned:
             tallies["ownership"].add(0.55 if concrete >= 0.25 or not platitude else 0.3, text)
         elif not platitude and lx.OWNERSHIP_LOOSE.search(text):
             tallies["ownership"].add(0.4 if concrete >= 0.25 else 0.3, text)
@@ -446,7 +487,7 @@ def analyse_answer(
         relative=relative,
         told=bool(narrative),
     )
-    on_topic = on_topic and not empty and not evasive and not not_english
+    on_topic = on_topic and not empty and not evasive and not not_english and not noise
     if narrative:  # capped: a long "we did this, we did that" is not more specific for it
         tallies["specificity"].add(min(0.3, 0.1 * len(narrative)), narrative[0])
     generic_ratio = generic / max(1, len(kept))
@@ -463,8 +504,9 @@ def analyse_answer(
         relevance=relevance,
         word_count=word_count,
         truncated=truncated,
-        evasive=evasive or not_english,
+        evasive=evasive or not_english or noise,
         not_english=not_english,
+        noise=noise,
         empty=empty,
         hypothetical=hypothetical,
         steering=steering,

@@ -82,6 +82,7 @@ class Reader:
         self._extra_index: dict[str, tuple[str, ...]] | None = None
         self._reference_cache: list[str] | None = None
         self._combined: tuple[list[str], Any] | None = None  # see _all_references
+        self._vocabulary: frozenset[str] | None = None  # see known_words
 
     # -- subjects -------------------------------------------------------------------------------
     def subject(self, question: str, topics: tuple[str, ...] = ()) -> Subject:
@@ -94,6 +95,22 @@ class Reader:
                 self._subjects.clear()
             self._subjects[key] = found
         return found
+
+    def known_words(self) -> frozenset[str]:
+        """Whole English words of MiniLM's WordPiece vocabulary (about 22,000, lower case), read
+        once from the model package's vocab.txt; empty when the package is not installed (then
+        nothing is called noise)."""
+        owner = self._owner()
+        if owner._vocabulary is None:
+            from ..embeddings import model_dir
+            from ..errors import EmbeddingUnavailable
+
+            try:
+                lines = (model_dir() / "vocab.txt").read_text(encoding="utf-8").splitlines()
+            except (EmbeddingUnavailable, OSError):
+                lines = []
+            owner._vocabulary = frozenset(w for w in lines if w.isalpha() and w.isascii())
+        return owner._vocabulary
 
     # -- embeddings -----------------------------------------------------------------------------
     @property

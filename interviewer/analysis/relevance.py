@@ -187,10 +187,10 @@ def judge_relevance(
     shares (almost) no subject words with the question *and* is far from it in meaning. The
     shortest are never flagged; open questions ("your proudest project") never are.
 
-    ``substantive`` is False for answers with under three sentences of substance: they score low
-    whether or not they are on topic, so they skip the (costly) embedding check. Short answers
-    are checked only when ``check_short`` (the interview, where a redirect matters; bulk
-    scoring skips them for speed, since a short answer scores low either way).
+    ``substantive`` is False for answers with under three sentences of substance. Those and
+    short answers get the (costly) absolute embedding check only when ``check_short`` (the
+    interview, where a redirect matters); bulk scoring skips it for speed, since such an answer
+    scores low either way.
     ``told``: the answer tells a particular situation (a subject and a past tense). An open
     question takes any such story; an answer that tells none and fits another question far
     better is flagged.
@@ -231,7 +231,7 @@ def judge_relevance(
             return False, own
     if own > (0.0 if short else LEXICAL_MAX):
         return True, own
-    if (short and not check_short) or (not short and not substantive):
+    if not check_short and (short or not substantive):
         return True, own
     similarity = reader.similarity(question, answer[:SEMANTIC_CHARS])
     # Without a known concept in the question, the embedding alone must be surer.

@@ -210,6 +210,11 @@ def overall_score(a: AnswerAnalysis, weights: dict[str, float] | None = None) ->
 def _feedback(a: AnswerAnalysis, overall: float, missing: list[Dimension]) -> tuple[list[str], str]:
     if a.empty:
         return [], "No answer was given."
+    if a.noise:
+        return [], (
+            "No words could be made out in this answer (it looks like keyboard noise or a "
+            "transcription slip), so it was scored as no answer. Say it again in a sentence or two."
+        )
     if a.not_english:
         return [], (
             "This answer is not in English. The offline analysis reads English only, so it "
@@ -263,6 +268,8 @@ def score_analysis(a: AnswerAnalysis, kind: str | None = None) -> AnswerScore:
         flags.append("off_topic")
     if a.not_english:
         flags.append("not_english")
+    elif a.noise:
+        flags.append("noise")
     elif a.evasive:
         flags.append("evasive")
     if a.empty:

@@ -151,6 +151,7 @@ def _merge(answers: list[tuple[int, str, AnswerAnalysis]]) -> AnswerAnalysis | N
             "on_topic": any(a.on_topic for _, _, a in answers),
             "evasive": all(a.evasive for _, _, a in answers),
             "empty": all(a.empty for _, _, a in answers),
+            "noise": all(a.noise for _, _, a in answers),
             "generic_ratio": min(a.generic_ratio for _, _, a in answers),
             "substance_sentences": sum(a.substance_sentences for _, _, a in answers),
             "steering": [s for _, _, a in answers for s in a.steering],
@@ -199,7 +200,8 @@ def _score_criterion(
             for t, m in zip(threads, merged, strict=False):
                 if m is None:
                     continue
-                chances += 1 if (m.on_topic or sig in t.probed) else 0
+                # keyboard noise was a chance answered with nothing (a 1), not a chance missed
+                chances += 1 if (m.on_topic or sig in t.probed or m.noise) else 0
                 per_thread.append(dimension_level(m.dimensions[sig].strength) if m.on_topic else 1)
                 evidence += _quotes_for(t, sig, transcript)
             if per_thread:
