@@ -332,24 +332,22 @@ class InterviewAgent:
             notes.append("off_topic")  # the scorecard honours what the interviewer saw
         if analysis.noise:  # keyboard noise: ask again, never quote it back
             notes.append("noise")
-            if thread.redirects == 0:
-                thread.redirects += 1
-                text = (
-                    "I couldn't make out any words in that (it is saved). Could you say it again "
-                    f"in a sentence or two? {q.text}"
-                )
-                return self._say("follow_up", text, q.id, None, notes=("noise",))
-            return self._move_on()
+            return self._ask_again(
+                q,
+                thread,
+                "noise",
+                "I couldn't make out any words in that (it is saved). "
+                f"Could you say it again in a sentence or two? {q.text}",
+            )
         if analysis.not_english:
             notes.append("not_english")
-            if thread.redirects == 0:
-                thread.redirects += 1
-                text = (
-                    "I can only read answers in English for now, so I couldn't follow that one "
-                    f"(it is saved). Could you answer in English? {q.text}"
-                )
-                return self._say("follow_up", text, q.id, None, notes=("not_english",))
-            return self._move_on()
+            return self._ask_again(
+                q,
+                thread,
+                "not_english",
+                "I can only read answers in English for now, so I "
+                f"couldn't follow that one (it is saved). Could you answer in English? {q.text}",
+            )
         # A design is hypothetical anyway: "not sure" there gets a smaller first step (below).
         if q.kind != "design" and not_done(
             answer, analysis.substance_sentences, analysis.word_count
@@ -430,6 +428,14 @@ class InterviewAgent:
         return (
             self.minutes >= budget or self.thread.minutes >= self.persona.minutes_per_question * 1.5
         )
+
+    def _ask_again(self, q: Question, thread: _Thread, note: str, text: str) -> Decision:
+        """Ask once more after a reply that could not be read (noise, another language), then
+        move on: the reply is saved but never quoted back."""
+        if thread.redirects == 0:
+            thread.redirects += 1
+            return self._say("follow_up", text, q.id, None, notes=(note,))
+        return self._move_on()
 
     def _move_on(self, lead: str | None = None) -> Decision:
         acks = self.persona.acknowledgements

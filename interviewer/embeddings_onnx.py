@@ -70,23 +70,21 @@ def build_session(model: _MiniLM, threads: int | None = None) -> Any:
     x = node("Gather", [word, "ids"], "emb_word")
     x = node("Add", [x, node("Gather", [position, "positions"], "emb_pos")], "emb_sum1")
     x = node("Add", [x, node("Gather", [token_type, "types"], "emb_type")], "emb_sum2")
-    x = node(
-        "LayerNormalization",
-        [x, const("emb_ln_g", model.emb_ln[0]), const("emb_ln_b", model.emb_ln[1])],
-        "emb_ln",
-        axis=-1,
-        epsilon=eps,
-    )
     split_shape = const("split_shape", np.array([0, 0, 3, heads, head_dim], dtype=np.int64))
     merge_shape = const("merge_shape", np.array([0, 0, hidden], dtype=np.int64))
     sqrt2 = const("sqrt2", np.array(np.sqrt(2.0), dtype=np.float32))
     one = const("one", np.array(1.0, dtype=np.float32))
     half = const("half", np.array(0.5, dtype=np.float32))
 
+    def layer_norm(inp: str, gamma: np.ndarray, beta: np.ndarray, name: str) -> str:
+        inputs = [inp, const(name + "_g", gamma), const(name + "_b", beta)]
+        return node("LayerNormalization", inputs, name, axis=-1, epsilon=eps)
+
     def dense(inp: str, w: np.ndarray, b: np.ndarray, name: str) -> str:
         product = node("MatMul", [inp, const(name + "_w", w)], name + "_mm")
         return node("Add", [product, const(name + "_b", b)], name)
 
+    x = layer_norm(x, model.emb_ln[0], model.emb_ln[1], "emb_ln")
     for i, layer in enumerate(model.layers):
         p = f"l{i}_"
         qkv = dense(x, layer.qkv_w, layer.qkv_b, p + "qkv")
@@ -103,26 +101,14 @@ def build_session(model: _MiniLM, threads: int | None = None) -> Any:
         context = node("Transpose", [context], p + "ctxT", perm=[0, 2, 1, 3])
         context = node("Reshape", [context, merge_shape], p + "ctx3")
         attended = node("Add", [dense(context, layer.out_w, layer.out_b, p + "out"), x], p + "res1")
-        x = node(
-            "LayerNormalization",
-            [attended, const(p + "ln1_g", layer.ln1_g), const(p + "ln1_b", layer.ln1_b)],
-            p + "ln1",
-            axis=-1,
-            epsilon=eps,
-        )
+        x = layer_norm(attended, layer.ln1_g, layer.ln1_b, p + "ln1")
         h = dense(x, layer.ff1_w, layer.ff1_b, p + "ff1")
         # exact GELU, x * (1 + erf(x / sqrt 2)) / 2: onnxruntime fuses this pattern
         erf = node("Erf", [node("Div", [h, sqrt2], p + "div")], p + "erf")
         gelu = node("Mul", [h, node("Add", [erf, one], p + "erf1")], p + "xm")
         gelu = node("Mul", [gelu, half], p + "gelu")
         ff = node("Add", [dense(gelu, layer.ff2_w, layer.ff2_b, p + "ff2"), x], p + "res2")
-        x = node(
-            "LayerNormalization",
-            [ff, const(p + "ln2_g", layer.ln2_g), const(p + "ln2_b", layer.ln2_b)],
-            p + "ln2",
-            axis=-1,
-            epsilon=eps,
-        )
+        x = layer_norm(ff, layer.ln2_g, layer.ln2_b, p + "ln2")
     nodes.append(helper.make_node("Identity", [x], ["hidden"]))
     batch_len = ["batch", "length"]
     graph = helper.make_graph(
