@@ -83,6 +83,7 @@ class _Thread:
     probes: int = 0
     wrenches: int = 0
     redirects: int = 0
+    reasks: int = 0  # replies that could not be read (noise, another language), asked again
     clarified: bool = False
     nudges: int = 0
     designed: bool = False
@@ -330,12 +331,13 @@ class InterviewAgent:
             return self._say("follow_up", self._clarification(q), q.id, None)
         if not analysis.on_topic and not analysis.evasive and not analysis.empty:
             notes.append("off_topic")  # the scorecard honours what the interviewer saw
-        if analysis.noise:  # keyboard noise: ask again, never quote it back
-            notes.append("noise")
+        if analysis.noise or analysis.empty:  # keyboard noise, emoji: ask again, never quote it
+            note = "noise" if analysis.noise else "no_words"
+            notes.append(note)
             return self._ask_again(
                 q,
                 thread,
-                "noise",
+                note,
                 "I couldn't make out any words in that (it is saved). "
                 f"Could you say it again in a sentence or two? {q.text}",
             )
@@ -432,8 +434,9 @@ class InterviewAgent:
     def _ask_again(self, q: Question, thread: _Thread, note: str, text: str) -> Decision:
         """Ask once more after a reply that could not be read (noise, another language), then
         move on: the reply is saved but never quoted back."""
-        if thread.redirects == 0:
-            thread.redirects += 1
+        # Its own count: a later off-topic answer still gets its redirect.
+        if thread.reasks == 0:
+            thread.reasks += 1
             return self._say("follow_up", text, q.id, None, notes=(note,))
         return self._move_on()
 

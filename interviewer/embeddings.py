@@ -151,7 +151,7 @@ class _Layer:
 class _MiniLM:
     """Weights and tokenizer of all-MiniLM-L6-v2, loaded once per ``MiniLMEmbedder``."""
 
-    def __init__(self, folder: Path, runtime: str = "auto") -> None:
+    def __init__(self, folder: Path, runtime: str = "auto", threads: int | None = None) -> None:
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
@@ -206,7 +206,14 @@ class _MiniLM:
             from . import embeddings_onnx
 
             if embeddings_onnx.available():
-                self.session = embeddings_onnx.build_session(self)
+                self.session = embeddings_onnx.build_session(self, threads)
+                # onnxruntime holds its own copy: the numpy one (90 MB) would only sit there
+                empty = np.empty((0, self.hidden), dtype=np.float32)
+                self.word = self.position = self.token_type = empty
+                self.layers = []
+                # measured: score-answers peaked at 776 MB before this and the two lines
+                # above, about 500 MB after (numpy alone: 254 MB)
+                embeddings_onnx.return_freed_memory()
             elif runtime == "onnx":
                 raise EmbeddingUnavailable(
                     "The onnx runtime for the embedding model needs the 'onnx' and 'onnxruntime' "
@@ -272,10 +279,13 @@ class MiniLMEmbedder:
 
     dim = DIM
 
-    def __init__(self, batch_size: int = BATCH_SIZE, runtime: str = "auto") -> None:
+    def __init__(
+        self, batch_size: int = BATCH_SIZE, runtime: str = "auto", threads: int | None = None
+    ) -> None:
         self.folder = model_dir()
         self.batch_size = batch_size
         self.runtime = runtime  # auto (onnxruntime when installed), onnx or numpy
+        self.threads = threads  # onnxruntime's threads; None: the cores this process may use
         self._model: _MiniLM | None = None
         self._lock = threading.Lock()
 
@@ -283,7 +293,7 @@ class MiniLMEmbedder:
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    self._model = _MiniLM(self.folder, self.runtime)
+                    self._model = _MiniLM(self.folder, self.runtime, self.threads)
         return self._model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -350,7 +360,9 @@ def _check() -> int:
     import time
 
     start = time.perf_counter()
-    embedder = MiniLMEmbedder()
+    from .config import Settings
+
+    embedder = MiniLMEmbedder(runtime=Settings().embed_runtime)  # INTERVIEWER_EMBED_RUNTIME
     vectors = embedder.embed(["keeping credentials safe on a cluster", "secrets in kubernetes"])
     similarity = float(vectors[0] @ vectors[1])
     elapsed = time.perf_counter() - start
@@ -365,11 +377,18 @@ def _check() -> int:
 if __name__ == "__main__":
     import sys
 
+    from pydantic import ValidationError
+
     if "--check" in sys.argv:
         try:
             raise SystemExit(_check())
         except EmbeddingUnavailable as exc:
             print(f"error: {exc}", file=sys.stderr)
             raise SystemExit(1) from None
+        except ValidationError as exc:  # a bad INTERVIEWER_* variable
+            err = exc.errors(include_url=False)[0]
+            name = "INTERVIEWER_" + str(err["loc"][0]).upper() if err["loc"] else "settings"
+            print(f"error: {name}: {err['msg']} (got {err.get('input')!r})", file=sys.stderr)
+            raise SystemExit(2) from None
     print("usage: python -m interviewer.embeddings --check", file=sys.stderr)
     raise SystemExit(2)

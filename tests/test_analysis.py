@@ -199,7 +199,9 @@ def test_emoji_alone_is_empty() -> None:
     assert analyse_answer("How do you speed up a slow query?", "🙂🙂🙂").empty
 
 
-@pytest.mark.parametrize("answer", ["asdf jkl qwer", "hmm uh zxcv bnm", "uh um"])
+@pytest.mark.parametrize(
+    "answer", ["asdf jkl qwer", "hmm uh zxcv bnm", "uh um", "jjjjjjjj", "asdf asdf asdf asdf"]
+)
 def test_keyboard_noise_is_a_non_answer(answer: str) -> None:
     a = analyse_answer("How do you speed up a slow query?", answer)
     assert a.noise and a.evasive and not a.on_topic and not a.empty
@@ -228,3 +230,16 @@ def test_a_sentence_denying_experience_is_no_evidence_of_it() -> None:
         "I ran Cassandra in production for two years on a nine-node cluster.",
     )
     assert ran.dimensions["ownership"].strength > 0
+
+
+def test_the_same_answer_pasted_past_the_length_limit_scores_no_higher() -> None:
+    question = "Tell me about a production incident you were at the centre of."
+    answer = (
+        "Last spring I was on call when our payments API returned 500s, so I rolled back the "
+        "deploy within ten minutes, found the connection pool exhausted by a leak on the error "
+        "path, and added a pool saturation alert; errors went from 40% to zero"
+    )
+    once = score_answer(question, answer + ".")
+    pasted = score_answer(question, " ".join([answer + "."] * 60))  # far past 6,000 characters
+    assert "truncated" in pasted.flags
+    assert pasted.overall <= once.overall

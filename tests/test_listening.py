@@ -255,3 +255,20 @@ def test_keyboard_noise_is_asked_again_and_never_quoted_back(service):
     turn = service.reply(session_id, "asdf jkl qwer")[0]
     assert "couldn't make out" in turn.text and "asdf" not in turn.text
     assert turn.kind == "follow_up"
+
+
+def test_an_off_topic_answer_after_noise_still_gets_its_redirect(service):
+    session_id = one_question(service, "tech-slow-query", "fundamentals")
+    service.reply(session_id, "asdf jkl qwer")
+    turn = service.reply(
+        session_id,
+        "My favourite football team is Arsenal and I go to most home games with my brother; "
+        "last season we went to 15 matches and the atmosphere was great.",
+    )[0]
+    assert "bring us back to the question" in turn.text
+
+
+def test_an_emoji_only_reply_is_asked_again(service):
+    session_id = one_question(service, "tech-slow-query", "fundamentals")
+    turn = service.reply(session_id, "🔥🚀💯")[0]
+    assert "couldn't make out any words" in turn.text

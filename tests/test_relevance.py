@@ -124,3 +124,19 @@ def test_a_same_vocabulary_neighbour_is_flagged_not_taken_for_a_narrower_questio
     view = bank_reader.with_questions([STALE, SHARD])
     assert not analyse_answer(STALE, SHARD_ANSWER, reader=view, check_short=False).on_topic
     assert analyse_answer(SHARD, SHARD_ANSWER, reader=view, check_short=False).on_topic
+
+
+def test_a_told_disagreement_about_a_technical_choice_answers_the_story_prompt(
+    bank_reader: Reader,
+) -> None:
+    """A story fits the technical question on its subject far better than "a time you
+    disagreed", yet answers the prompt: it tells the disagreement (in non-native grammar)."""
+    question = "Tell me about a time you disagreed with a teammate about a technical approach."
+    story = (
+        "Two years ago me and my colleague was not agree about the queue for our billing "
+        "events: he want Kafka, I think RabbitMQ is enough for 300 messages per second and the "
+        "team already run it. We did a benchmark together in one afternoon and we agreed on "
+        "RabbitMQ, with a note to revisit if volume grows ten times."
+    )
+    view = bank_reader.with_questions([question])
+    assert analyse_answer(question, story, reader=view, check_short=False).on_topic

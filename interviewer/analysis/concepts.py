@@ -47,8 +47,9 @@ _GROUPS: Mapping[str, str] = MappingProxyType(
         "design-scale": "scale scaling scalability shard sharding partition replication replica "
         "load balancer balancing horizontal vertical capacity traffic qps rps",
         "storage": "storage store s3 blob object file files disk bucket archive retention",
-        "conflict": "disagree disagreed disagreement conflict conflicts argue argued argument "
-        "pushback pushed push convince convinced persuade persuaded debate opinion tension friction "
+        # "agree": "we was not agree" in non-native grammar, and how it ended, "we agreed"
+        "conflict": "disagree disagreed disagreement agree agreed conflict conflicts argue argued "
+        "argument pushback pushed push convince convinced persuade persuaded debate opinion tension friction "
         "compromise",
         "feedback": "feedback criticism critique review reviewed told hear heard harsh tough "
         "perform performance improvement",

@@ -252,13 +252,20 @@ def _has_context(s: Sentence) -> bool:
 
 _NOISE_FILLERS = frozenset("hmm hm mm mmm uh uhh um umm er erm ah eh huh".split())
 NOISE_MAX_WORDS = 12  # longer strings of unknown words are another language (not_english)
+NOISE_LONGEST_WORD = 40  # no English word or tool name is longer
 
 
 def _is_noise(tokens: list[str], reader: Reader) -> bool:
-    """Keyboard noise or a transcription slip ("asdf jkl qwer", "hmm uh zxcv"): two to
-    NOISE_MAX_WORDS words and none of them a word we know (MiniLM's English vocabulary, our
-    stopwords, tool names and concept words), fillers aside. One unknown word is not noise: it
-    may be a tool name we do not list."""
+    """Keyboard noise or a transcription slip ("asdf jkl qwer", "hmm uh zxcv", "jjjjjjjj"): up
+    to NOISE_MAX_WORDS words and none of them a word we know (MiniLM's English vocabulary, our
+    stopwords, tool names and concept words), fillers aside. One unknown word alone is noise
+    only when it cannot be a word: a letter or two repeated, or longer than any word; otherwise
+    it may be a tool name we do not list."""
+    if len(tokens) == 1:
+        word = tokens[0]
+        return word.isalpha() and (
+            (len(word) >= 4 and len(set(word)) <= 2) or len(word) > NOISE_LONGEST_WORD
+        )
     if not 2 <= len(tokens) <= NOISE_MAX_WORDS:
         return False
     vocabulary = reader.known_words()
@@ -337,6 +344,11 @@ def analyse_answer(
     truncated = len(text) > max_chars
     if truncated:
         text = text[:max_chars]
+        # End at the last whole sentence: a sentence cut in two would read as a new one (the
+        # same answer pasted past the limit scored higher than pasted once).
+        cut = max(text.rfind(mark) for mark in ".!?\n")
+        if cut >= max_chars // 2:
+            text = text[: cut + 1]
     hypothetical = (kind in HYPOTHETICAL_KINDS) if kind else bool(_HYPOTHETICAL_Q.search(question))
     sentences = split_sentences(text)
     tallies = {d: _Tally() for d in DIMENSIONS}
@@ -366,12 +378,15 @@ def analyse_answer(
     # another language, and is scored as a non-answer, never read for depth. Tool lists are
     # left out of the count: "Redis, Kafka, Nginx." is vague, not foreign.
     tokens = all_tokens
-    not_english = (word_count == 0 and not empty) or (
-        len(tokens) >= NOT_ENGLISH_MIN_WORDS
-        and sum(1 for t in tokens if t in lx.STOPWORDS) / len(tokens) < NOT_ENGLISH_RATIO
+    noise = not empty and _is_noise(words(text), reader)
+    not_english = not noise and (
+        (word_count == 0 and not empty)
+        or (
+            len(tokens) >= NOT_ENGLISH_MIN_WORDS
+            and sum(1 for t in tokens if t in lx.STOPWORDS) / len(tokens) < NOT_ENGLISH_RATIO
+        )
     )
     evasive = not empty and content_words < 25 and bool(lx.EVASIVE.search(text))
-    noise = not empty and not not_english and _is_noise(words(text), reader)
     before = reader.pending
     if before is not None and not (empty or evasive or not_english or noise):
         # A batch's first pass: if the relative off-topic test needs a vector, this answer is

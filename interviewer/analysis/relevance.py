@@ -227,7 +227,9 @@ def judge_relevance(
         scene = bool(_SCENARIO_PROMPT.search(question))
         batch = reader.batch  # a file of answers: where misfiled ones come from
         floor = NEIGHBOUR_MARGIN if batch and not (story or scene) else RELATIVE_MARGIN
-        if _fits_elsewhere(reader, subject, question, opening, a_stems, a_concepts, floor):
+        if _fits_elsewhere(
+            reader, subject, question, opening, a_stems, a_concepts, floor, words_count=story
+        ):
             return False, own
     if own > (0.0 if short else LEXICAL_MAX):
         return True, own
@@ -248,6 +250,7 @@ def _fits_elsewhere(
     a_stems: frozenset[str],
     a_concepts: frozenset[str],
     floor: float = RELATIVE_MARGIN,
+    words_count: bool = False,
 ) -> bool:
     """The answer's opening is clearly closer to another question, and names nothing that sets
     the asked question apart from that one.
@@ -256,6 +259,9 @@ def _fits_elsewhere(
     (NEIGHBOUR_MARGIN), the answer must also name what sets the other question apart (a word
     few questions use, or a specific concept group): the asked subject absent *and* the
     other's present, as when an answer on sharding is filed under cache invalidation.
+    ``words_count``: however much closer the answer is, naming the asked subject keeps it on
+    topic (a told story under a story prompt: a Kafka-against-RabbitMQ disagreement fits the
+    message-broker question far better than "a time you disagreed", and still answers it).
 
     Words both questions share are their common vocabulary ("cache" in "cache invalidation"
     and "sharding a cache"): an answer using them has not shown it answers the asked one. A
@@ -279,7 +285,7 @@ def _fits_elsewhere(
             # tracked down" inside "improving performance"): fitting it is fitting this one.
             # Not when the asked one names a subject of its own the other lacks: "stale data"
             # in a caching question is not answered by sharding the cache.
-        if score - asked >= UNMISTAKABLE_MARGIN:
+        if score - asked >= UNMISTAKABLE_MARGIN and not words_count:
             return True  # so much closer elsewhere that a shared word is a coincidence
         if _subject_present(apart, a_stems, a_concepts, strict=True):
             return False
