@@ -207,18 +207,18 @@ class _MiniLM:
 
             if embeddings_onnx.available():
                 self.session = embeddings_onnx.build_session(self, threads)
-                # onnxruntime holds its own copy: the numpy one (90 MB) would only sit there
-                empty = np.empty((0, self.hidden), dtype=np.float32)
-                self.word = self.position = self.token_type = empty
-                self.layers = []
-                # measured: score-answers peaked at 776 MB before this and the two lines
-                # above, about 500 MB after (numpy alone: 254 MB)
-                embeddings_onnx.return_freed_memory()
             elif runtime == "onnx":
                 raise EmbeddingUnavailable(
                     "The onnx runtime for the embedding model needs the 'onnx' and 'onnxruntime' "
                     "packages: run `make install`, or set INTERVIEWER_EMBED_RUNTIME=numpy."
                 )
+
+    def drop_numpy_weights(self) -> None:
+        """Free the numpy copy of the weights (90 MB) once onnxruntime holds its own; the
+        numpy forward pass cannot run after this."""
+        empty = np.empty((0, self.hidden), dtype=np.float32)
+        self.word = self.position = self.token_type = empty
+        self.layers = []
 
     def forward(self, ids: np.ndarray, mask: np.ndarray, type_ids: np.ndarray) -> np.ndarray:
         """Mean-pooled, L2-normalised sentence vectors for one padded batch (B, L) -> (B, 384):

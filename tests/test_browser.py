@@ -4,7 +4,8 @@ login). Each test uses a fresh browser context, which is a new candidate: the ca
 in the browser's local storage, so one context is one candidate and another context is someone
 else.
 
-The tests also save the screenshots in docs/screenshots/ (the README shows them).
+The tests also save screenshots: in reports/screenshots/, or in docs/screenshots/ (the README
+shows them) with INTERVIEWER_UPDATE_SCREENSHOTS=1.
 """
 
 from __future__ import annotations

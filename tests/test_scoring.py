@@ -260,3 +260,29 @@ def test_vague_answers_are_named_in_the_gaps_and_design_advice_fits_design(reade
     service.reply(sid, "I would use a database and a cache, and some servers behind a balancer.")
     outline = " ".join(line for s in service.end(sid).stronger_answers for line in s.outline)
     assert "p99 went from" not in outline and "ms" not in outline.split()
+
+
+def test_score_answers_flags_a_story_told_again_for_another_question() -> None:
+    """One prepared story pasted under every question of a file scores once; its reuse (also
+    lightly reworded) for a different question is flagged, as in a transcript."""
+    from interviewer.scoring.batch import score_answer_lines
+
+    story = (
+        "At my last job I owned our order service in Python and Postgres, about 2,000 requests "
+        "per second. I measured first, chose the simplest fix over a rewrite because of the "
+        "deadline, and after the change p99 latency dropped from 800ms to 120ms."
+    )
+    reworded = story.replace("At my last job", "In my previous company").replace(
+        "the simplest", "a simple"
+    )
+    rows = [
+        (1, {"id": "a", "question": "Tell me about a production incident.", "answer": story}, None),
+        (2, {"id": "b", "question": "How does a hash map work?", "answer": story}, None),
+        (3, {"id": "c", "question": "How do you give feedback?", "answer": reworded}, None),
+        (4, {"id": "d", "question": "Tell me about a production incident.", "answer": story}, None),
+    ]
+    out = {line["id"]: line for line in score_answer_lines(rows)}
+    assert "repeated_answer" not in out["a"]["flags"] and out["a"]["overall"] > 3
+    for item in ("b", "c"):
+        assert "repeated_answer" in out[item]["flags"] and out[item]["overall"] == 1.0
+    assert "repeated_answer" not in out["d"]["flags"]  # the same question again: no reuse

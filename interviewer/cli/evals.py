@@ -114,9 +114,10 @@ def cmd_eval(ws: InterviewService, args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
-    for cid, status, score, first in summary_rows(report):
-        line = f"{status.upper():5}  {cid:40} {score}"
-        print(line + (f"\n       {first}" if first else ""))
+    for cid, status, score, failures in summary_rows(report):
+        print(f"{status.upper():5}  {cid:40} {score}")
+        for failure in failures:  # every failed expectation, not only the first
+            print(f"       {failure}")
     t = report.totals()
     print(
         f"\n{t['passed_runs']}/{t['runs']} runs passed, {t['failed_expectations']} of "

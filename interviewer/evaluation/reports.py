@@ -98,8 +98,8 @@ def write_junit(report: EvalReport, path: Path) -> None:
     tree.write(path, encoding="utf-8", xml_declaration=True)
 
 
-def summary_rows(report: EvalReport) -> list[tuple[str, str, str, str]]:
-    """(case, result, expectations passed, first failure) per case, failures first."""
+def summary_rows(report: EvalReport) -> list[tuple[str, str, str, list[str]]]:
+    """(case, result, expectations passed, every distinct failure) per case, failures first."""
     rows = []
     for cid in report.case_ids():
         runs = [r for r in report.results if r.id == cid]
@@ -115,8 +115,8 @@ def summary_rows(report: EvalReport) -> list[tuple[str, str, str, str]]:
         if stderr is not None:
             passed_runs = sum(r.passed for r in runs)
             score += f", {passed_runs}/{len(runs)} runs passed (checks {rate:.0%} ± {stderr:.0%})"
-        first = next((f for r in runs for f in _failures(r)), "")
-        rows.append((cid, status, score, first))
+        failures = list(dict.fromkeys(f for r in runs for f in _failures(r)))
+        rows.append((cid, status, score, failures))
     rows.sort(key=lambda row: (row[1] == "pass", row[0]))
     return rows
 
@@ -131,11 +131,12 @@ def to_markdown(report: EvalReport) -> str:
         f"expectations failed, {t['errors']} case(s) could not run ({report.seconds:.1f} s, "
         f"{report.workers} worker(s), repeat {report.repeat}).",
         "",
-        "| Case | Result | Expectations | First failure |",
+        "| Case | Result | Expectations | Failures |",
         "|---|---|---|---|",
     ]
-    for cid, status, score, first in summary_rows(report):
-        lines.append(f"| {_md(cid)} | {status} | {score} | {_md(first)} |")
+    for cid, status, score, failures in summary_rows(report):
+        shown = "<br>".join(_md(f) for f in failures)
+        lines.append(f"| {_md(cid)} | {status} | {score} | {shown} |")
     return "\n".join(lines) + "\n"
 
 
@@ -163,13 +164,14 @@ def to_html(report: EvalReport) -> str:
         f"{t['failed_expectations']} of {t['expectations']} expectations failed; "
         f"{t['errors']} case(s) could not run. {report.seconds:.1f} s, {report.workers} "
         f"worker(s), repeat {report.repeat}.</p>",
-        "<table><tr><th>Case</th><th>Result</th><th>Expectations</th><th>First failure</th></tr>",
+        "<table><tr><th>Case</th><th>Result</th><th>Expectations</th><th>Failures</th></tr>",
     ]
-    for cid, status, score, first in summary_rows(report):
+    for cid, status, score, failures in summary_rows(report):
+        shown = "<br>".join(html.escape(f) for f in failures)
         parts.append(
             f"<tr><td><a href='#{html.escape(cid)}'>{html.escape(cid)}</a></td>"
             f"<td class='{status}'>{status}</td><td>{html.escape(score)}</td>"
-            f"<td>{html.escape(first)}</td></tr>"
+            f"<td>{shown}</td></tr>"
         )
     parts.append("</table><h2>Cases</h2>")
     for cid in report.case_ids():

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ..analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, Reader, analyse_answer
+from ..analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, DimensionFinding, Reader, analyse_answer
 from ..models import DIMENSIONS, Dimension
 
 ADVICE: Mapping[str, str] = MappingProxyType(
@@ -222,6 +222,11 @@ def _feedback(a: AnswerAnalysis, overall: float, missing: list[Dimension]) -> tu
         )
     if a.evasive:
         return [], "The answer avoided the question; even a partial real example scores higher."
+    if a.repeated:
+        return [], (
+            "The same answer was given to an earlier, different question; a story told again "
+            "is not an answer to this one. Answer this question with its own example."
+        )
     if not a.on_topic:
         return [], "This answer does not address the question asked; answer that question first."
     strengths = [
@@ -264,7 +269,9 @@ def score_analysis(a: AnswerAnalysis, kind: str | None = None) -> AnswerScore:
         flags.append("tool_list")
     if a.truncated:
         flags.append("truncated")
-    if not a.on_topic and not a.empty and not a.evasive:
+    if a.repeated:
+        flags.append("repeated_answer")
+    elif not a.on_topic and not a.empty and not a.evasive:
         flags.append("off_topic")
     if a.not_english:
         flags.append("not_english")
@@ -299,24 +306,31 @@ def score_answer(
     max_chars: int = DEFAULT_MAX_CHARS,
     check_short: bool = True,
     reader: Reader | None = None,
+    repeated: bool = False,
 ) -> AnswerScore:
     """Analyse and score one answer. Identical input always gives the identical score.
+
+    ``repeated``: the caller found the same answer (or a light rewording) given to a different
+    question earlier (a batch file): scored 1, flagged ``repeated_answer``, as in a transcript.
 
     Evidence is quoted from the answer after control characters are removed; a quote that is
     not also an exact substring of the raw answer (it spanned a removed character) is left out.
     """
-    score = score_analysis(
-        analyse_answer(
-            question,
-            answer,
-            kind=kind,
-            topics=topics,
-            max_chars=max_chars,
-            check_short=check_short,
-            reader=reader,
-        ),
-        kind,
+    analysis = analyse_answer(
+        question,
+        answer,
+        kind=kind,
+        topics=topics,
+        max_chars=max_chars,
+        check_short=check_short,
+        reader=reader,
     )
+    if repeated:
+        nothing = {d: DimensionFinding(present=False, strength=0.0) for d in DIMENSIONS}
+        analysis = analysis.model_copy(
+            update={"on_topic": False, "repeated": True, "dimensions": nothing}
+        )
+    score = score_analysis(analysis, kind)
     verbatim = [q for q in score.evidence if q in answer]
     if len(verbatim) != len(score.evidence):
         score = score.model_copy(update={"evidence": verbatim})

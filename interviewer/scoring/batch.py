@@ -7,9 +7,13 @@ from typing import Any
 
 from ..analysis import Reader
 from .answer import score_answer
+from .reuse import retold, story_words
 
 CHUNK = 256
 MAX_FILE_QUESTIONS = 5000  # a file's own questions kept as off-topic references
+# A retold answer is looked for among this many earlier ones (an exact paste among all): a
+# candidate's file is a few hundred lines, and comparing every pair of 100,000 would not end.
+REUSE_WINDOW = 300
 Row = tuple[int, Any | None, str | None]
 
 
@@ -25,16 +29,42 @@ def score_answer_lines(
     """
     reader = reader or Reader()
     questions: dict[str, None] = {}
+    stories = _Stories(reader)
     chunk: list[Row] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) == CHUNK:
             yield from _score_chunk(
-                chunk, max_chars, _with_file_questions(reader, chunk, questions)
+                chunk, max_chars, _with_file_questions(reader, chunk, questions), stories
             )
             chunk = []
     if chunk:
-        yield from _score_chunk(chunk, max_chars, _with_file_questions(reader, chunk, questions))
+        yield from _score_chunk(
+            chunk, max_chars, _with_file_questions(reader, chunk, questions), stories
+        )
+
+
+class _Stories:
+    """The file's answers so far, to find one told again under a different question."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.recent: list[tuple[frozenset[str], str]] = []  # (story words, question)
+        self.exact: dict[frozenset[str], str] = {}  # story words -> the first question
+
+    def told_before(self, question: str, answer: str) -> bool:
+        """Whether this answer retells one given earlier in the file to a different question
+        (and never before to this one: the same row twice is no reuse)."""
+        tokens = story_words(self.reader, answer)
+        asked = {q for t, q in self.recent if retold(tokens, t)}
+        first = self.exact.get(tokens)
+        if first is None:
+            self.exact[tokens] = question
+        elif retold(tokens, tokens):  # pasted before, and long enough to count as a story
+            asked.add(first)
+        self.recent.append((tokens, question))
+        del self.recent[:-REUSE_WINDOW]
+        return bool(asked) and question not in asked
 
 
 def _with_file_questions(reader: Reader, chunk: list[Row], seen: dict[str, None]) -> Reader:
@@ -45,23 +75,40 @@ def _with_file_questions(reader: Reader, chunk: list[Row], seen: dict[str, None]
     return reader.with_questions(list(seen))
 
 
-def _score_chunk(chunk: list[Row], max_chars: int, reader: Reader) -> list[dict[str, Any]]:
+def _score_chunk(
+    chunk: list[Row], max_chars: int, reader: Reader, stories: _Stories
+) -> list[dict[str, Any]]:
+    repeated = [_told_before(stories, obj) for _, obj, _ in chunk]  # in file order, once
     with reader.deferring() as (view, pending):
         out, redo = [], []
         for i, row in enumerate(chunk):
             before = len(pending)
-            out.append(_score_row(*row, max_chars=max_chars, reader=view))
+            out.append(_score_row(*row, max_chars=max_chars, reader=view, repeated=repeated[i]))
             if len(pending) > before:
                 redo.append(i)
     if redo:
         reader.prefetch(pending)
         for i in redo:
-            out[i] = _score_row(*chunk[i], max_chars=max_chars, reader=reader)
+            out[i] = _score_row(*chunk[i], max_chars=max_chars, reader=reader, repeated=repeated[i])
     return out
 
 
+def _told_before(stories: _Stories, obj: Any | None) -> bool:
+    if not isinstance(obj, dict):
+        return False
+    question, answer = obj.get("question"), obj.get("answer")
+    if not isinstance(question, str) or not isinstance(answer, str) or not question.strip():
+        return False
+    return stories.told_before(question, answer)
+
+
 def _score_row(
-    number: int, obj: Any | None, error: str | None, max_chars: int, reader: Reader
+    number: int,
+    obj: Any | None,
+    error: str | None,
+    max_chars: int,
+    reader: Reader,
+    repeated: bool = False,
 ) -> dict[str, Any]:
     if error:
         return {"id": None, "line": number, "error": error}
@@ -87,7 +134,13 @@ def _score_row(
         return {"id": item_id, "line": number, "error": f"line {number}: field 'question' is empty"}
     kind = obj.get("kind") if isinstance(obj.get("kind"), str) else None
     score = score_answer(
-        question, answer, kind=kind, max_chars=max_chars, check_short=False, reader=reader
+        question,
+        answer,
+        kind=kind,
+        max_chars=max_chars,
+        check_short=False,
+        reader=reader,
+        repeated=repeated,
     )
     line = score.to_line(item_id)
     return {**line, "line": number}

@@ -14,15 +14,14 @@ from types import MappingProxyType
 
 from ..analysis import DEFAULT_MAX_CHARS, AnswerAnalysis, DimensionFinding, Reader, analyse_answer
 from ..analysis import lexicon as lx
-from ..analysis.text import split_sentences, words
+from ..analysis.text import split_sentences
 from ..bank import Bank
 from ..models import DIMENSIONS, Criterion, Dimension, Question, Rubric, Transcript
 from .answer import LABEL, STRONGER, dimension_level, overall_score, score_analysis
+from .reuse import retold, story_words
 from .scorecard import AnswerReview, CriterionScore, Evidence, Flag, Scorecard, StrongerAnswer
 
 VAGUE_ANSWER = 2.5  # an answer at or below this is named in the scorecard's gaps
-REUSE_MIN_WORDS = 10  # distinct content words: shorter answers look alike by chance
-REUSE_SIMILARITY = 0.6  # content-word overlap of a retold story (an exact paste is 1.0)
 _CLARIFYING = re.compile(
     r"\?|\b(?:assum(?:e|ing|ption)|clarify|requirements?|how many|what scale|do we need|"
     r"is it|are we|should it|before I (?:start|design)|first I'd ask|I'd want to know)\b",
@@ -109,13 +108,8 @@ def _threads(
         )
         if "off_topic" in turn.notes and a.on_topic:
             a = a.model_copy(update={"on_topic": False})  # the interviewer saw it as off topic
-        tokens = frozenset(
-            reader.stem(w) for w in words(turn.text) if w not in lx.STOPWORDS and len(w) > 2
-        )
-        if len(tokens) >= REUSE_MIN_WORDS and any(
-            thread is not current and _jaccard(tokens, earlier) >= REUSE_SIMILARITY
-            for earlier, thread in seen
-        ):
+        tokens = story_words(reader, turn.text)
+        if any(thread is not current and retold(tokens, earlier) for earlier, thread in seen):
             # The same story told again for a different question (pasted, or lightly
             # reworded) is not an answer to this one.
             a = a.model_copy(update={"on_topic": False, "repeated": True})
@@ -129,10 +123,6 @@ def _threads(
 def _short(question: str, words_max: int = 12) -> str:
     parts = question.split()
     return " ".join(parts[:words_max]) + ("…" if len(parts) > words_max else "")
-
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _merge(answers: list[tuple[int, str, AnswerAnalysis]]) -> AnswerAnalysis | None:
