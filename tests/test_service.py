@@ -277,3 +277,17 @@ def test_time_box_is_checked_stored_and_survives_a_restart(tmp_path):
     again = _service(tmp_path / "home")
     assert again.repository.plan(session_id).time_box_minutes == 20
     assert again.pending_turns(session_id)[0].role == "interviewer"
+
+
+def test_a_question_answered_with_something_else_is_a_gap_in_the_scorecard(service) -> None:
+    """The criteria leave an off-topic answer out, so the gaps must name it: otherwise the
+    overall score reads better than the answers were."""
+    session_id, _ = service.start("fundamentals")
+    football = (
+        "My favourite football team is Arsenal and I go to most home games with my brother; "
+        "last season we went to 15 matches and the atmosphere was great."
+    )
+    service.reply(session_id, football)
+    service.reply(session_id, football)  # the redirect, then the same again: moves on
+    card = service.end(session_id)
+    assert any(g.startswith("No answer to") for g in card.gaps), card.gaps

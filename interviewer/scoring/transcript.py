@@ -327,6 +327,13 @@ def score_transcript(
         for r in reviews
         if r.on_topic and r.overall <= VAGUE_ANSWER
     ]
+    # ...and so are questions answered with something else: the criteria leave them out, so
+    # the overall score alone would not show them.
+    gaps += [
+        f'No answer to "{_short(r.question)}" (1.0/5): {r.feedback}'
+        for r in reviews
+        if not r.on_topic
+    ]
     weakest = sorted(reviews, key=lambda r: r.overall)[:2]
     stronger = [
         StrongerAnswer(
