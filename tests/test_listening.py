@@ -257,9 +257,11 @@ def test_keyboard_noise_is_asked_again_and_never_quoted_back(service):
     assert turn.kind == "follow_up"
 
 
-def test_an_off_topic_answer_after_noise_still_gets_its_redirect(service):
+@pytest.mark.parametrize("noise", ["asdf jkl qwer", "asdf"])
+def test_an_off_topic_answer_after_noise_still_gets_its_redirect(service, noise):
     session_id = one_question(service, "tech-slow-query", "fundamentals")
-    service.reply(session_id, "asdf jkl qwer")
+    first = service.reply(session_id, noise)[0]
+    assert "couldn't make out" in first.text and noise not in first.text
     turn = service.reply(
         session_id,
         "My favourite football team is Arsenal and I go to most home games with my brother; "

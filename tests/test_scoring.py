@@ -280,9 +280,14 @@ def test_score_answers_flags_a_story_told_again_for_another_question() -> None:
         (2, {"id": "b", "question": "How does a hash map work?", "answer": story}, None),
         (3, {"id": "c", "question": "How do you give feedback?", "answer": reworded}, None),
         (4, {"id": "d", "question": "Tell me about a production incident.", "answer": story}, None),
+        # the same question written differently is still the same question
+        (5, {"id": "e", "question": "tell me about a production incident", "answer": story}, None),
+        # reused again under a question that already held a reuse: still a reuse
+        (6, {"id": "f", "question": "How do you give feedback?", "answer": story}, None),
     ]
     out = {line["id"]: line for line in score_answer_lines(rows)}
     assert "repeated_answer" not in out["a"]["flags"] and out["a"]["overall"] > 3
-    for item in ("b", "c"):
+    for item in ("b", "c", "f"):
         assert "repeated_answer" in out[item]["flags"] and out[item]["overall"] == 1.0
-    assert "repeated_answer" not in out["d"]["flags"]  # the same question again: no reuse
+    for item in ("d", "e"):  # the same question again: no reuse
+        assert "repeated_answer" not in out[item]["flags"]

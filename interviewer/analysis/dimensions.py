@@ -256,21 +256,20 @@ NOISE_LONGEST_WORD = 40  # no English word or tool name is longer
 
 
 def _is_noise(tokens: list[str], reader: Reader) -> bool:
-    """Keyboard noise or a transcription slip ("asdf jkl qwer", "hmm uh zxcv", "jjjjjjjj"): up
-    to NOISE_MAX_WORDS words and none of them a word we know (MiniLM's English vocabulary, our
-    stopwords, tool names and concept words), fillers aside. One unknown word alone is noise
-    only when it cannot be a word: a letter or two repeated, or longer than any word; otherwise
-    it may be a tool name we do not list."""
-    if len(tokens) == 1:
+    """Keyboard noise or a transcription slip ("asdf", "asdf jkl qwer", "hmm uh zxcv"): up to
+    NOISE_MAX_WORDS words and none of them a word we know (MiniLM's English vocabulary, our
+    stopwords, tool names and concept words), fillers aside, or one string no word is like (a
+    letter or two repeated, or longer than any word). A tool name we do not list, alone, is
+    taken for noise too: as a whole answer it says nothing either, and it is only asked again."""
+    if len(tokens) == 1 and tokens[0].isalpha():
         word = tokens[0]
-        return word.isalpha() and (
-            (len(word) >= 4 and len(set(word)) <= 2) or len(word) > NOISE_LONGEST_WORD
-        )
-    if not 2 <= len(tokens) <= NOISE_MAX_WORDS:
+        if (len(word) >= 4 and len(set(word)) <= 2) or len(word) > NOISE_LONGEST_WORD:
+            return True
+    if not 1 <= len(tokens) <= NOISE_MAX_WORDS:
         return False
     vocabulary = reader.known_words()
     if not vocabulary:
-        return False  # without the model's vocabulary nothing is called noise
+        return False  # without the model's vocabulary nothing else is called noise
     for token in tokens:
         if token in _NOISE_FILLERS:
             continue
@@ -378,7 +377,8 @@ def analyse_answer(
     # another language, and is scored as a non-answer, never read for depth. Tool lists are
     # left out of the count: "Redis, Kafka, Nginx." is vague, not foreign.
     tokens = all_tokens
-    noise = not empty and _is_noise(words(text), reader)
+    evasive = not empty and content_words < 25 and bool(lx.EVASIVE.search(text))
+    noise = not empty and not evasive and _is_noise(words(text), reader)  # "idk" is evasive
     not_english = not noise and (
         (word_count == 0 and not empty)
         or (
@@ -386,7 +386,6 @@ def analyse_answer(
             and sum(1 for t in tokens if t in lx.STOPWORDS) / len(tokens) < NOT_ENGLISH_RATIO
         )
     )
-    evasive = not empty and content_words < 25 and bool(lx.EVASIVE.search(text))
     before = reader.pending
     if before is not None and not (empty or evasive or not_english or noise):
         # A batch's first pass: if the relative off-topic test needs a vector, this answer is

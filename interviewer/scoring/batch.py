@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -49,22 +50,32 @@ class _Stories:
 
     def __init__(self, reader: Reader) -> None:
         self.reader = reader
-        self.recent: list[tuple[frozenset[str], str]] = []  # (story words, question)
+        # (story words, the question the story was first told for): a retelling keeps its
+        # first question, so a story reused twice under one other question is caught twice
+        self.recent: list[tuple[frozenset[str], str]] = []
         self.exact: dict[frozenset[str], str] = {}  # story words -> the first question
 
     def told_before(self, question: str, answer: str) -> bool:
         """Whether this answer retells one given earlier in the file to a different question
-        (and never before to this one: the same row twice is no reuse)."""
+        (and never before to this one: the same row twice is no reuse). Questions are
+        compared without case, spacing or punctuation."""
+        asked_now = _question_key(question)
         tokens = story_words(self.reader, answer)
-        asked = {q for t, q in self.recent if retold(tokens, t)}
+        origins = {q for t, q in self.recent if retold(tokens, t)}
         first = self.exact.get(tokens)
         if first is None:
-            self.exact[tokens] = question
+            self.exact[tokens] = asked_now
         elif retold(tokens, tokens):  # pasted before, and long enough to count as a story
-            asked.add(first)
-        self.recent.append((tokens, question))
+            origins.add(first)
+        again = bool(origins) and asked_now not in origins
+        origin = min(origins) if again else asked_now
+        self.recent.append((tokens, origin))
         del self.recent[:-REUSE_WINDOW]
-        return bool(asked) and question not in asked
+        return again
+
+
+def _question_key(question: str) -> str:
+    return " ".join(re.findall(r"\w+", question.casefold()))
 
 
 def _with_file_questions(reader: Reader, chunk: list[Row], seen: dict[str, None]) -> Reader:
