@@ -452,13 +452,13 @@ def analyse_answer(
             tallies["specificity"].add(min(concrete, 1.0) * (0.3 if generic_you else 0.6), text)
         elif concrete > 0:  # a named system or a tool in a sentence: barely counts
             tallies["specificity"].add(0.05, text)
-        if denied:
-            pass
-        elif owned:
+        if owned:
             tallies["ownership"].add(0.55 if concrete >= 0.25 or not platitude else 0.3, text)
-        elif not platitude and lx.OWNERSHIP_LOOSE.search(text):
+        elif denied or platitude:
+            pass
+        elif lx.OWNERSHIP_LOOSE.search(text):
             tallies["ownership"].add(0.4 if concrete >= 0.25 else 0.3, text)
-        elif not platitude and lx.HYPOTHETICAL_OWNERSHIP.search(text):
+        elif lx.HYPOTHETICAL_OWNERSHIP.search(text):
             tallies["ownership"].add(0.45 if hypothetical else 0.2, text)
         reason = 0.0
         if not platitude and not placeholder and lx.REASON_ALTERNATIVE.search(text):

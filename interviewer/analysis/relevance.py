@@ -60,10 +60,10 @@ RELATIVE_MARGIN = 0.3
 # question apart and nothing of the asked one's: two signals for one weaker embedding margin.
 # A file is where answers get filed under the wrong question. A live interview keeps the wide
 # margin: there a false redirect interrupts the candidate, and measured, the weaker margin
-# redirected a real hobby answer that "fits" "something you built outside work". Measured (real answers, their swaps, our
-# own sets and a held-out preparation list written for this, evals/data/prep_holdout.jsonl):
-# 0.2 flags 1 of 82 real on-topic answers and catches 52 of 81 swaps (44 at 0.3 alone); 0.15
-# and 0.1 flag 2, 0.05 flags 3, without catching more.
+# redirected a real hobby answer that "fits" "something you built outside work". Swept at
+# 0.05-0.25 on the real answers and their swaps, our own sets and preparation list A
+# (evals/data/prep_holdout.jsonl): 0.2 is the lowest with no real on-topic answer flagged
+# (real swaps caught 44 -> 50 of 81); 0.15 and 0.1 flag more and catch no more.
 NEIGHBOUR_MARGIN = 0.2
 # A word of the other question names its subject when at most this many questions use it.
 RARE_IN_OTHER = 8
@@ -185,7 +185,9 @@ def judge_relevance(
     """(on_topic, lexical relevance). Flags an answer that fits another question (the bank's,
     or a batch's own) clearly better without naming what sets the asked one apart, or that
     shares (almost) no subject words with the question *and* is far from it in meaning. The
-    shortest are never flagged; open questions ("your proudest project") never are.
+    shortest are never flagged, nor are questions about the candidate or the company; an open
+    question ("your proudest project") only when the answer tells no story and fits another
+    question far better.
 
     ``substantive`` is False for answers with under three sentences of substance. Those and
     short answers get the (costly) absolute embedding check only when ``check_short`` (the
@@ -228,7 +230,7 @@ def judge_relevance(
         batch = reader.batch  # a file of answers: where misfiled ones come from
         floor = NEIGHBOUR_MARGIN if batch and not (story or scene) else RELATIVE_MARGIN
         if _fits_elsewhere(
-            reader, subject, question, opening, a_stems, a_concepts, floor, words_count=story
+            reader, subject, question, opening, a_stems, a_concepts, floor, story=story
         ):
             return False, own
     if own > (0.0 if short else LEXICAL_MAX):
@@ -250,7 +252,7 @@ def _fits_elsewhere(
     a_stems: frozenset[str],
     a_concepts: frozenset[str],
     floor: float = RELATIVE_MARGIN,
-    words_count: bool = False,
+    story: bool = False,
 ) -> bool:
     """The answer's opening is clearly closer to another question, and names nothing that sets
     the asked question apart from that one.
@@ -259,8 +261,8 @@ def _fits_elsewhere(
     (NEIGHBOUR_MARGIN), the answer must also name what sets the other question apart (a word
     few questions use, or a specific concept group): the asked subject absent *and* the
     other's present, as when an answer on sharding is filed under cache invalidation.
-    ``words_count``: however much closer the answer is, naming the asked subject keeps it on
-    topic (a told story under a story prompt: a Kafka-against-RabbitMQ disagreement fits the
+    ``story``: a told story under a story prompt, which naming the asked subject keeps on topic
+    however much closer it is elsewhere (a Kafka-against-RabbitMQ disagreement fits the
     message-broker question far better than "a time you disagreed", and still answers it).
 
     Words both questions share are their common vocabulary ("cache" in "cache invalidation"
@@ -285,7 +287,7 @@ def _fits_elsewhere(
             # tracked down" inside "improving performance"): fitting it is fitting this one.
             # Not when the asked one names a subject of its own the other lacks: "stale data"
             # in a caching question is not answered by sharding the cache.
-        if score - asked >= UNMISTAKABLE_MARGIN and not words_count:
+        if score - asked >= UNMISTAKABLE_MARGIN and not story:
             return True  # so much closer elsewhere that a shared word is a coincidence
         if _subject_present(apart, a_stems, a_concepts, strict=True):
             return False

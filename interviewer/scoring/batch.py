@@ -8,7 +8,7 @@ from typing import Any
 
 from ..analysis import Reader
 from .answer import score_answer
-from .reuse import retold, story_words
+from .reuse import REUSE_MIN_WORDS, retold, story_words
 
 CHUNK = 256
 MAX_FILE_QUESTIONS = 5000  # a file's own questions kept as off-topic references
@@ -65,7 +65,7 @@ class _Stories:
         first = self.exact.get(tokens)
         if first is None:
             self.exact[tokens] = asked_now
-        elif retold(tokens, tokens):  # pasted before, and long enough to count as a story
+        elif len(tokens) >= REUSE_MIN_WORDS:  # pasted before, and long enough to be a story
             origins.add(first)
         again = bool(origins) and asked_now not in origins
         origin = min(origins) if again else asked_now
