@@ -10,6 +10,7 @@ import json
 import pytest
 
 from interviewer.analysis import Reader, analyse_answer
+from interviewer.analysis.relevance import subject_of
 from interviewer.bank import Bank
 from interviewer.scoring.batch import score_answer_lines
 
@@ -140,3 +141,61 @@ def test_a_told_disagreement_about_a_technical_choice_answers_the_story_prompt(
     )
     view = bank_reader.with_questions([question])
     assert analyse_answer(question, story, reader=view, check_short=False).on_topic
+
+
+def test_a_questions_setting_is_not_its_subject() -> None:
+    """Examples in brackets and a closing "in <product>" are the setting: naming them does not
+    show an answer is about the question. Lower-case settings ("in production") stay subject."""
+    tasks = subject_of(
+        "Explain how you manage background tasks (e.g., Celery, asyncio) in FastAPI."
+    )
+    assert {"celeri", "asyncio", "fastapi"} <= tasks.context
+    assert "background" in tasks.stems - tasks.context
+    assert "e.g" not in tasks.stems
+    secrets = subject_of("How would you handle secrets management in a Kubernetes environment?")
+    assert "kubernet" in secrets.context and "kubernetes" not in secrets.concepts
+    assert not subject_of("Tell me about a mistake you made in production.").context
+    # When the setting is all there is, it is the subject.
+    assert not subject_of("What is new in Python?").context
+
+
+JOBS = "How do you run background jobs in FastAPI?"
+VERSIONING = "How do you version a public REST API?"
+VERSIONING_ANSWER = (
+    "We put the major version in the URL path, /v1 and /v2, and keep the old one alive for six "
+    "months after v2 ships. A deprecation header on every v1 response tells clients the sunset "
+    "date, and we watch the access logs to see who still calls v1 before we switch it off. In "
+    "FastAPI that is two routers mounted under different prefixes."
+)
+
+
+def test_naming_only_the_questions_setting_does_not_keep_an_answer_on_topic(
+    bank_reader: Reader,
+) -> None:
+    view = bank_reader.with_questions([JOBS, VERSIONING])
+    assert not analyse_answer(JOBS, VERSIONING_ANSWER, reader=view, check_short=False).on_topic
+    assert analyse_answer(VERSIONING, VERSIONING_ANSWER, reader=view, check_short=False).on_topic
+
+
+def test_a_one_line_answer_to_the_neighbouring_question_is_flagged(bank_reader: Reader) -> None:
+    """Short answers need both signals: far closer to the other question, and naming what sets
+    it apart. A one-line example of the candidate's own is left alone."""
+    queue = "How do you use a message queue between services?"
+    cache = "How do you cache hot reads in Redis?"
+    brief = (
+        "Redis in front of Postgres with a short TTL, invalidated on write, for hot product pages."
+    )
+    view = bank_reader.with_questions([queue, cache])
+    assert not analyse_answer(queue, brief, reader=view, check_short=False).on_topic
+    assert analyse_answer(cache, brief, reader=view, check_short=False).on_topic
+
+
+def test_the_closing_question_takes_the_candidates_questions(bank_reader: Reader) -> None:
+    closing = "Do you have any questions for us?"
+    oncall = "How do you structure an on-call rotation and handover?"
+    asks = (
+        "Yes: how is on-call organised here, how many pages does the primary get in a week, and "
+        "who owns an alert when a product team ships a noisy one?"
+    )
+    view = bank_reader.with_questions([closing, oncall])
+    assert analyse_answer(closing, asks, reader=view, check_short=False).on_topic

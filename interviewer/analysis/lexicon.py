@@ -438,5 +438,6 @@ tell describe walk explain talk give share think thought know let let's us like 
 got make made go went take took see saw say said way ways thing things something anything
 time times example situation experience recent recently most last first give describe approach
 please kind sort really actually basically lot lots well good bad better best new old part
+e.g i.e etc vs
 """.split()
 )

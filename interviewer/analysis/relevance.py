@@ -47,6 +47,7 @@ SEMANTIC_MAX_SHORT = 0.08  # a short answer sharing no word with the question, a
 LEXICAL_MAX = 0.3  # at most one common interview word shared with the question
 SEMANTIC_MAX = 0.2  # MiniLM cosine below which the meaning is elsewhere
 SEMANTIC_CHARS = 240  # the answer's opening carries its subject, and keeps this fast
+ABSOLUTE_CHARS = 240
 # Concept groups so wide that sharing one says nothing about sharing a subject.
 _WIDE_CONCEPTS = frozenset({"performance", "design-scale", "data-pipeline", "concurrency"})
 # How much closer (MiniLM cosine) an answer must be to another question than to the asked one,
@@ -101,10 +102,26 @@ _QUESTION_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class Subject:
-    """The stems and concept groups of a question: what it is about."""
+    """The stems and concept groups of a question: what it is about.
+
+    ``context``: stems only of the question's setting, not its subject ("in a Kubernetes
+    environment", "(e.g., Redis)"); they are in ``stems`` too, for word frequencies.
+    """
 
     stems: frozenset[str]
     concepts: frozenset[str]
+    context: frozenset[str] = frozenset()
+
+
+# A question's setting rather than its subject: examples in brackets ("caching (e.g., Redis)",
+# "(or vice versa)") and a closing "in FastAPI" / "in a Kubernetes environment" / "on AWS" (a
+# named product, up to four words). An answer naming only these has not named what the question
+# asks about: an answer on API versioning in FastAPI does not answer "background tasks in
+# FastAPI". Lower-case settings ("in production", "in pipeline logic") are often the subject.
+_CONTEXT = re.compile(
+    r"\([^)]*\)|\b(?:in|on) (?:a |an |the |our |your )?[A-Z][\w.+#-]*(?: [\w.+#-]+){0,3}"
+    r"(?=\s*(?:[?.!]|$))"
+)
 
 
 def content_stems(
@@ -118,13 +135,18 @@ def subject_of(
 ) -> Subject:
     """What a question is about: its content stems (plus its topic tags) and concept groups."""
     stems = content_stems(words(question) + [w for t in topics for w in words(t)], stem_word)
-    return Subject(stems, frozenset(concepts_of(stems - _WEAK_STEMS)))
+    core = content_stems(words(_CONTEXT.sub(" ", question)), stem_word)
+    if not core - _WEAK_STEMS - _QUESTION_WORDS:
+        core = stems  # the setting is all there is ("what's new in Python?"): it is the subject
+    context = stems - core - content_stems([w for t in topics for w in words(t)], stem_word)
+    return Subject(stems, frozenset(concepts_of(stems - context - _WEAK_STEMS)), context)
 
 
 def overlap(subject: Subject, a_stems: frozenset[str], a_concepts: frozenset[str]) -> float:
     """Shared stems (common interview words count 0.3) plus shared concepts (broad ones 0.4)."""
     direct = sum(
-        0.3 if s in _WEAK_STEMS or s in _QUESTION_WORDS else 1.0 for s in subject.stems & a_stems
+        0.3 if s in _WEAK_STEMS or s in _QUESTION_WORDS or s in subject.context else 1.0
+        for s in subject.stems & a_stems
     )
     concept = sum(0.4 if c in _BROAD_CONCEPTS else 1.0 for c in subject.concepts & a_concepts)
     return round(direct + concept, 3)
@@ -141,11 +163,11 @@ _OPEN_QUESTION = re.compile(
     re.IGNORECASE,
 )
 # Questions about the candidate or the company ("tell me about yourself", "what attracts you to
-# our company?"): any of their work or of ours answers them, and such answers fit the technical
+# our company?", "any questions for us?"): any of their work or of ours answers them, and such answers fit the technical
 # questions they mention far better than the question itself. The relative test never runs.
 _ABOUT_THEM = re.compile(
     r"\btell (?:me|us) (?:a bit |a little )?about yourself\b|\bintroduce yourself\b|"
-    r"\battracts? you\b|\bwhy (?:do you want to|would you like to|are you interested|should we)\b|"
+    r"\battracts? you\b|\b(?:any|some) questions? for (?:me|us)\b|\bwhy (?:do you want to|would you like to|are you interested|should we)\b|"
     r"\b(?:why|what)\b[^?.]{0,40}\b(?:our|this) (?:company|team|role|position|product|mission|"
     r"startup)\b",
     re.IGNORECASE,
@@ -218,7 +240,8 @@ def judge_relevance(
     if content_words < MIN_SHORT_WORDS:
         return True, own  # the shortest are judged on depth only
     named = own >= RELATIVE_MAX_OVERLAP or _named(reader, subject, a_stems)
-    if relative and content_words >= RELATIVE_MIN_WORDS and not named:
+    brief = content_words < RELATIVE_MIN_WORDS
+    if relative and not named and not (brief and told):
         # Does the answer fit another question clearly better, without naming what sets the
         # asked one apart ("asked about invalidation, answers about sharding")?
         opening = answer[:SEMANTIC_CHARS]
@@ -228,16 +251,16 @@ def judge_relevance(
         story = told and bool(_STORY_PROMPT.search(question))
         scene = bool(_SCENARIO_PROMPT.search(question))
         batch = reader.batch  # a file of answers: where misfiled ones come from
-        floor = NEIGHBOUR_MARGIN if batch and not (story or scene) else RELATIVE_MARGIN
+        floor = NEIGHBOUR_MARGIN if batch and not (story or scene or brief) else RELATIVE_MARGIN
         if _fits_elsewhere(
-            reader, subject, question, opening, a_stems, a_concepts, floor, story=story
+            reader, subject, question, opening, a_stems, a_concepts, floor, story=story, brief=brief
         ):
             return False, own
     if own > (0.0 if short else LEXICAL_MAX):
         return True, own
     if not check_short and (short or not substantive):
         return True, own
-    similarity = reader.similarity(question, answer[:SEMANTIC_CHARS])
+    similarity = reader.similarity(question, answer[:ABSOLUTE_CHARS])
     # Without a known concept in the question, the embedding alone must be surer.
     grounded = bool(subject.concepts - _BROAD_CONCEPTS)
     limit = SEMANTIC_MAX if grounded and not short else SEMANTIC_MAX_SHORT
@@ -253,6 +276,7 @@ def _fits_elsewhere(
     a_concepts: frozenset[str],
     floor: float = RELATIVE_MARGIN,
     story: bool = False,
+    brief: bool = False,
 ) -> bool:
     """The answer's opening is clearly closer to another question, and names nothing that sets
     the asked question apart from that one.
@@ -287,10 +311,12 @@ def _fits_elsewhere(
             # tracked down" inside "improving performance"): fitting it is fitting this one.
             # Not when the asked one names a subject of its own the other lacks: "stale data"
             # in a caching question is not answered by sharding the cache.
-        if score - asked >= UNMISTAKABLE_MARGIN and not story:
+        if score - asked >= UNMISTAKABLE_MARGIN and not (story or brief):
             return True  # so much closer elsewhere that a shared word is a coincidence
         if _subject_present(apart, a_stems, a_concepts, strict=True):
             return False
+        if brief:
+            return _names_other(reader, _apart(other, subject), a_stems)
         return score - asked >= RELATIVE_MARGIN or _names_other(
             reader, _apart(other, subject), a_stems
         )
@@ -325,11 +351,13 @@ def _fits_elsewhere_open(reader: Reader, question: str, opening: str) -> bool:
 
 def _apart(asked: Subject, other: Subject) -> Subject:
     """What sets ``asked`` apart from ``other``: its distinctive stems and specific concepts
-    that the other question does not share (also across a word family)."""
+    that the other question does not share (also across a word family), even as its setting
+    ("kubernetes" in "secrets management in a Kubernetes environment")."""
     mine = _distinctive(asked)
-    theirs = _distinctive(other)
+    theirs = _distinctive(other) | other.context
     stems = frozenset(s for s in mine if not _related(frozenset({s}), theirs))
-    concepts = asked.concepts - other.concepts - _BROAD_CONCEPTS - _WIDE_CONCEPTS
+    shared = other.concepts | concepts_of(other.context)
+    concepts = asked.concepts - shared - _BROAD_CONCEPTS - _WIDE_CONCEPTS
     return Subject(stems, concepts)
 
 
@@ -346,7 +374,7 @@ def _named(reader: Reader, subject: Subject, a_stems: frozenset[str]) -> bool:
 
 
 def _distinctive(subject: Subject) -> frozenset[str]:
-    return subject.stems - _WEAK_STEMS - _QUESTION_WORDS - lx.STOPWORDS
+    return subject.stems - subject.context - _WEAK_STEMS - _QUESTION_WORDS - lx.STOPWORDS
 
 
 def _related(stems: frozenset[str], others: frozenset[str]) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..analysis import Reader
 from .answer import score_answer
-from .reuse import REUSE_MIN_WORDS, retold, story_words
+from .reuse import REUSE_MIN_WORDS, retold_among, story_words
 
 CHUNK = 256
 MAX_FILE_QUESTIONS = 5000  # a file's own questions kept as off-topic references
@@ -61,7 +61,7 @@ class _Stories:
         compared without case, spacing or punctuation."""
         asked_now = _question_key(question)
         tokens = story_words(self.reader, answer)
-        origins = {q for t, q in self.recent if retold(tokens, t)}
+        origins = retold_among(tokens, self.recent)
         first = self.exact.get(tokens)
         if first is None:
             self.exact[tokens] = asked_now

@@ -7,6 +7,8 @@ answer to the second question, and is scored 1 and flagged ``repeated_answer`` t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..analysis import Reader
 from ..analysis import lexicon as lx
 from ..analysis.text import words
@@ -27,3 +29,19 @@ def retold(tokens: frozenset[str], earlier: frozenset[str]) -> bool:
     if len(tokens) < REUSE_MIN_WORDS or not earlier:
         return False
     return len(tokens & earlier) / len(tokens | earlier) >= REUSE_SIMILARITY
+
+
+def retold_among(tokens: frozenset[str], earlier: Iterable[tuple[frozenset[str], str]]) -> set[str]:
+    """The labels of the ``earlier`` (story words, label) pairs that ``tokens`` retell: the same
+    test as ``retold``, written for a batch's hundreds of comparisons per answer. Jaccard >= s
+    is shared >= s / (1 + s) of both sizes together, and needs sizes within a factor s."""
+    size = len(tokens)
+    if size < REUSE_MIN_WORDS:
+        return set()
+    low, high = REUSE_SIMILARITY * size, size / REUSE_SIMILARITY
+    share = REUSE_SIMILARITY / (1 + REUSE_SIMILARITY)
+    return {
+        label
+        for story, label in earlier
+        if low <= len(story) <= high and len(tokens & story) >= share * (size + len(story))
+    }
