@@ -199,3 +199,17 @@ def test_the_closing_question_takes_the_candidates_questions(bank_reader: Reader
     )
     view = bank_reader.with_questions([closing, oncall])
     assert analyse_answer(closing, asks, reader=view, check_short=False).on_topic
+
+
+def test_a_career_question_takes_the_work_the_candidate_wants(bank_reader: Reader) -> None:
+    """'Where do you see yourself?' is answered with the work they want, which fits a technical
+    question on that work better than the question itself: never flagged by the relative test."""
+    career = "Where do you see yourself in five years?"
+    platform = "How would you design a shared platform for teams to train and serve ML models?"
+    plans = (
+        "I want to be a staff engineer who owns the platform other teams train and serve their "
+        "models on: fewer one-off pipelines per team, more shared tooling, maybe leading a small "
+        "group while I still write code most days."
+    )
+    view = bank_reader.with_questions([career, platform])
+    assert analyse_answer(career, plans, reader=view, check_short=False).on_topic

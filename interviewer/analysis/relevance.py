@@ -162,12 +162,15 @@ _OPEN_QUESTION = re.compile(
     r"\b(?:something|anything) you\b|\byou (?:took on|owned|built|led|shipped|made)\b",
     re.IGNORECASE,
 )
-# Questions about the candidate or the company ("tell me about yourself", "what attracts you to
-# our company?", "any questions for us?"): any of their work or of ours answers them, and such answers fit the technical
-# questions they mention far better than the question itself. The relative test never runs.
+# Questions about the candidate or the company ("tell me about yourself", "where do you see
+# yourself in five years?", "what attracts you to our company?", "any questions for us?"): any
+# of their work or of ours answers them, and such answers fit the technical questions they
+# mention far better than the question itself. The relative test never runs.
 _ABOUT_THEM = re.compile(
     r"\btell (?:me|us) (?:a bit |a little )?about yourself\b|\bintroduce yourself\b|"
-    r"\battracts? you\b|\b(?:any|some) questions? for (?:me|us)\b|\bwhy (?:do you want to|would you like to|are you interested|should we)\b|"
+    r"\battracts? you\b|\b(?:any|some) questions? for (?:me|us)\b|\bsee yourself\b|"
+    r"\b(?:career|long-term) (?:goals?|plans?|ambitions?)\b|"
+    r"\bwhy (?:do you want to|would you like to|are you interested|should we)\b|"
     r"\b(?:why|what)\b[^?.]{0,40}\b(?:our|this) (?:company|team|role|position|product|mission|"
     r"startup)\b",
     re.IGNORECASE,
