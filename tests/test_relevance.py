@@ -213,3 +213,14 @@ def test_a_career_question_takes_the_work_the_candidate_wants(bank_reader: Reade
     )
     view = bank_reader.with_questions([career, platform])
     assert analyse_answer(career, plans, reader=view, check_short=False).on_topic
+
+
+def test_word_families_include_a_re_prefix() -> None:
+    """'reshard' names sharding, 'redeploy' deploying: an answer saying 'shard' has named the
+    subject of a resharding question. Short words keep their 're' ('read' is not 'ad')."""
+    from interviewer.analysis.relevance import _related
+
+    assert _related(frozenset({"reshard"}), frozenset({"shard"}))
+    assert _related(frozenset({"deploy"}), frozenset({"redeploy"}))
+    assert not _related(frozenset({"read"}), frozenset({"ad"}))
+    assert not _related(frozenset({"reshard"}), frozenset({"cach"}))

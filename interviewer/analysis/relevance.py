@@ -386,9 +386,15 @@ def _related(stems: frozenset[str], others: frozenset[str]) -> bool:
         return True
     return any(
         len(q) >= 5 and (a.startswith(q) or (len(a) >= 5 and q.startswith(a)))
-        for q in stems
-        for a in others
+        for q in map(_unprefixed, stems)
+        for a in map(_unprefixed, others)
     )
+
+
+def _unprefixed(word: str) -> str:
+    """A word without a leading "re" when the rest is a word of its own ("reshard" shard,
+    "redeploy" deploy): the same family for our purposes."""
+    return word[2:] if word.startswith("re") and len(word) >= 7 else word
 
 
 def _subject_present(
