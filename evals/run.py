@@ -142,6 +142,10 @@ def off_topic() -> dict[str, Any]:
 PREP_LISTS = {
     "prep_holdout.jsonl": "a general preparation list (A)",
     "prep_holdout2.jsonl": "a fintech preparation list (B)",
+    "prep_holdout3.jsonl": "an SRE / platform preparation list (C)",
+    "prep_holdout4.jsonl": "an ML / data engineering preparation list (D)",
+    "prep_holdout5.jsonl": "a full-stack startup preparation list (E)",
+    "prep_holdout6.jsonl": "a distributed-systems backend preparation list (F)",
 }
 
 

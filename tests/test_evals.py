@@ -35,15 +35,16 @@ def test_off_topic_false_flags_at_most_two_percent():
 
 
 def test_preparation_lists_misfiled_answers_caught_and_none_flagged_wrongly():
-    """Each answer under its own question: at most 2% flagged. Each filed under the previous
-    question: the measured level minus a small margin (README: 27/43 and 16/41), a guard
-    against losing recall, not the issue's target."""
+    """Each answer under its own question: at most 2% flagged over the six lists (measured:
+    6 of 360). Each filed under the previous question: the measured level minus a small margin
+    (README: 133 of 278, 104 without the true question), a guard against losing recall, not
+    the issue's target (4 of 5)."""
     result = prep_lists()
     on_topic = sum(p["n"] for p in result.values())
     false_flags = [i for p in result.values() for i in p["false_flags"]]
     assert len(false_flags) <= 0.02 * on_topic, false_flags
     shifted = sum(p["shifted"] for p in result.values())
-    assert sum(p["caught"] for p in result.values()) >= 0.5 * shifted
+    assert sum(p["caught"] for p in result.values()) >= 0.45 * shifted
     assert sum(p["caught_without_true_question"] for p in result.values()) >= 0.35 * shifted
 
 
