@@ -224,3 +224,43 @@ def test_word_families_include_a_re_prefix() -> None:
     assert _related(frozenset({"deploy"}), frozenset({"redeploy"}))
     assert not _related(frozenset({"read"}), frozenset({"ad"}))
     assert not _related(frozenset({"reshard"}), frozenset({"cach"}))
+
+
+def test_a_subject_named_in_a_sentence_that_earns_nothing_still_counts_for_relevance(
+    bank_reader: Reader,
+) -> None:
+    """A definition full of numbers is set aside as earning nothing (a metric without a
+    subject), but it still says what the answer is about: the off-topic test reads it."""
+    answer = (
+        "An SLI is a ratio of good events, for example 99.5% of checkout calls answered in under "
+        "400 ms over 30 days. You choose from what buyers notice, not from what the servers do "
+        "today."
+    )
+    result = analyse_answer("What is an SLI?", answer, reader=bank_reader, check_short=False)
+    assert result.tool_lists  # the definition earns nothing...
+    assert result.relevance > 0 and result.on_topic  # ...but names the subject
+
+
+def test_an_answer_to_a_question_about_them_must_speak_of_them(bank_reader: Reader) -> None:
+    """Questions about the candidate or the company take any of their work, but a textbook
+    account that speaks of nobody, or asks nothing when asked for questions, answers the
+    technical question it fits instead."""
+    closing = "Do you have any questions for us?"
+    tls = "Walk me through what happens during a TLS handshake."
+    handshake = (
+        "The client sends a hello with the cipher suites and a random, the server answers with "
+        "its certificate and its share of the key exchange, the client checks the certificate "
+        "chain against trusted roots, both sides derive the session keys, and from then on the "
+        "records are encrypted with a symmetric cipher, which is much cheaper than the "
+        "asymmetric part."
+    )
+    leave = "Why do you want to leave your current job?"
+    view = bank_reader.with_questions([closing, tls, leave])
+    assert not analyse_answer(closing, handshake, reader=view, check_short=False).on_topic
+    assert analyse_answer(tls, handshake, reader=view, check_short=False).on_topic
+    mine = (
+        "I have been on the same payments service for four years and I miss learning; my team "
+        "is moving to maintenance only, and I want to build the next system, not only keep the "
+        "lights on for the last one."
+    )
+    assert analyse_answer(leave, mine, reader=view, check_short=False).on_topic

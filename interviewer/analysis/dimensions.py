@@ -354,6 +354,10 @@ def analyse_answer(
     steering: list[str] = []
     tool_lists: list[str] = []
     kept: list[Sentence] = []
+    # What the answer is about, for the off-topic test: every sentence but those aimed at the
+    # grader. A tool list or a metric without a subject is shallow, not off topic: "An SLO is a
+    # target... 99.9% of requests in 300 ms" names the asked subject even where it earns nothing.
+    about: list[Sentence] = []
     seen_sentences: set[str] = set()
     for s in sentences:
         key = " ".join(s.words)
@@ -364,9 +368,13 @@ def analyse_answer(
             steering.append(s.text)
         elif _is_tool_list(s) or _is_metric_salad(s):
             tool_lists.append(s.text)
+            about.append(s)
         else:
             kept.append(s)
+            about.append(s)
     all_tokens = [w for s in kept for w in s.words]
+    about_tokens = [w for s in about for w in s.words]
+    about_text = " ".join(s.text for s in about)
     word_count = len(words(text))
     content_words = sum(1 for w in all_tokens if w not in lx.STOPWORDS)
     # Letters in a script the tokenizer does not read (Cyrillic, CJK...) are an answer in
@@ -390,13 +398,12 @@ def analyse_answer(
     if before is not None and not (empty or evasive or not_english or noise):
         # A batch's first pass: if the relative off-topic test needs a vector, this answer is
         # analysed again once the vectors are in, so skip the rest of the work now.
-        joined = " ".join(s.text for s in kept)
         judge_relevance(
             reader,
             question,
             tuple(topics),
-            all_tokens,
-            joined,
+            about_tokens,
+            about_text,
             substantive=False,
             check_short=check_short,
             relative=relative,
@@ -494,8 +501,8 @@ def analyse_answer(
         reader,
         question,
         tuple(topics),
-        all_tokens,
-        " ".join(s.text for s in kept),
+        about_tokens,
+        about_text,
         substantive=substance >= 3 or content_words >= SUBSTANTIVE_WORDS,
         check_short=check_short,
         relative=relative,

@@ -229,7 +229,14 @@ def judge_relevance(
     content_words = sum(1 for t in answer_tokens if t not in lx.STOPWORDS)
     short = content_words < MIN_CONTENT_WORDS
     if _ABOUT_THEM.search(question):
-        return True, own  # the subject is the candidate or the company: anything of theirs
+        # The subject is the candidate or the company: anything of theirs answers, but it must
+        # speak of them ("I", "my", "we") or, to "any questions for us?", ask something. A
+        # textbook account of TLS that fits another question far better answers that one.
+        if not relative or content_words < RELATIVE_MIN_WORDS or _speaks_for_them(question, answer):
+            return True, own
+        return not _fits_elsewhere_open(
+            reader, question, answer[:SEMANTIC_CHARS], RELATIVE_MARGIN
+        ), own
     if _STRONGLY_OPEN.search(question) or (
         not subject.concepts - _BROAD_CONCEPTS and _OPEN_QUESTION.search(question)
     ):
@@ -342,14 +349,38 @@ def _names_other(reader: Reader, theirs: Subject, a_stems: frozenset[str]) -> bo
     return False
 
 
-def _fits_elsewhere_open(reader: Reader, question: str, opening: str) -> bool:
+def _fits_elsewhere_open(
+    reader: Reader, question: str, opening: str, margin: float = OPEN_MARGIN
+) -> bool:
     """An answer to an open question, telling no situation, whose opening is far closer
-    (OPEN_MARGIN) to another question than to the asked one."""
+    (``margin``) to another question than to the asked one."""
     asked = reader.similarity(question, opening)
     if asked is None:
         return False  # a batch's first pass: decided when the vectors are in
     others = reader.closest_others(question, opening, k=1)
-    return bool(others) and others[0][1] - asked >= OPEN_MARGIN
+    return bool(others) and others[0][1] - asked >= margin
+
+
+_FIRST_PERSON = re.compile(
+    r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|our|us)\b", re.IGNORECASE
+)
+_ABOUT_COMPANY = re.compile(
+    r"\battracts? you\b|\b(?:our|this|the) (?:company|team|role|position|product|mission|startup)\b",
+    re.IGNORECASE,
+)
+_CLOSING = re.compile(r"\b(?:any|some) questions? for (?:me|us)\b", re.IGNORECASE)
+
+
+def _speaks_for_them(question: str, answer: str) -> bool:
+    """Whether an answer to a question about the candidate or the company has their form: it
+    asks something (to "any questions for us?") or speaks of the candidate."""
+    if _ABOUT_COMPANY.search(question) and re.search(r"\byou(?:'re|r)?\b", answer, re.I):
+        return True  # the company, addressed: "you're building payments in-house"
+    if _CLOSING.search(question):
+        return "?" in answer or bool(
+            re.search(r"\b(?:wonder|curious|like to (?:know|ask|hear))\b", answer, re.IGNORECASE)
+        )
+    return bool(_FIRST_PERSON.search(answer))
 
 
 def _apart(asked: Subject, other: Subject) -> Subject:
