@@ -26,6 +26,7 @@ from .errors import InterviewerError
 from .listening import (
     MAX_CLARIFICATIONS,
     after_not_done,
+    after_not_done_design,
     answer_clarification,
     empty_offer,
     is_clarifying,
@@ -350,6 +351,18 @@ class InterviewAgent:
                 "I can only read answers in English for now, so I "
                 f"couldn't follow that one (it is saved). Could you answer in English? {q.text}",
             )
+        if (
+            q.kind == "design"
+            and thread.designed
+            and thread.not_done < 1
+            and not_done(answer, analysis.substance_sentences, analysis.word_count)
+        ):
+            # "I haven't done sharding in production" to a wrench: a design is reasoned, not
+            # remembered, so invite the reasoning instead of dropping the problem.
+            thread.not_done += 1
+            notes.append("not_done")
+            text = after_not_done_design(self._last_asked(q))
+            return self._say("follow_up", text, q.id, None, notes=("not_done",))
         # A design is hypothetical anyway: "not sure" there gets a smaller first step (below).
         if q.kind != "design" and not_done(
             answer, analysis.substance_sentences, analysis.word_count
@@ -420,6 +433,13 @@ class InterviewAgent:
         text = q.wrenches[self.thread.wrenches % len(q.wrenches)]
         self.thread.wrenches += 1
         return self._say("wrench", text, q.id, None)
+
+    def _last_asked(self, q: Question) -> str:
+        """The wrench just thrown, or the question itself."""
+        assert self.thread is not None
+        if self.thread.wrenches and q.wrenches:
+            return q.wrenches[(self.thread.wrenches - 1) % len(q.wrenches)]
+        return q.text
 
     def _wrench_budget(self, q: Question) -> int:
         return min(len(q.wrenches), 2)

@@ -159,6 +159,15 @@ def after_not_done(times: int, quote: str | None, about_past: bool = False) -> s
     )
 
 
+def after_not_done_design(asked: str) -> str:
+    """To "I haven't done that" in a design round: nobody needs to have run it; reason it
+    through. ``asked``: the wrench or question still open, asked again."""
+    return (
+        "That's fine, nobody expects you to have run it yourself: this is a whiteboard "
+        f"problem. Reason it through with me, first step first. {asked}"
+    )
+
+
 def pending_question(text: str | None) -> str | None:
     """An interviewer turn without its lead-in ("Thanks for being straight about it (...). Say
     you had to...?" -> "Say you had to...?"): what is still being asked. None for no text."""

@@ -41,6 +41,7 @@ def first_question_of(service: InterviewService, kind: str) -> tuple[str, str]:
         "Honestly I never used Kubernetes at work, only read about it.",
         "i dont have experience with this, in my company we not do it",
         "I'm not familiar with that part, sorry.",
+        "I have never been in that situation, honestly.",
     ],
 )
 def test_not_done_is_acknowledged_and_turned_into_an_approach_question(service, reply):
@@ -274,3 +275,29 @@ def test_an_emoji_only_reply_is_asked_again(service):
     session_id = one_question(service, "tech-slow-query", "fundamentals")
     turn = service.reply(session_id, "🔥🚀💯")[0]
     assert "couldn't make out any words" in turn.text
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I haven't done sharding in production myself, I've only read about it.",
+        "Honestly I have never been in that situation.",
+    ],
+)
+def test_not_done_after_a_wrench_invites_reasoning_instead_of_dropping_the_problem(
+    service, reply
+):
+    session_id = one_question(service, "sd-url-shortener", "system-design")
+    design = (
+        "An API service takes the long URL and writes a row to Postgres with a base62 id. "
+        "Redirects read through a Redis cache with a CDN in front for hot links, and a "
+        "background job expires old links so the table stays small."
+    )
+    turns = service.reply(session_id, design)
+    while turns[0].kind != "wrench":  # answer probes until the wrench comes
+        assert turns[0].kind == "follow_up", turns[0].text
+        turns = service.reply(session_id, "Reads dominate, about a hundred to one, so I cache.")
+    wrench = turns[0].text
+    turn = service.reply(session_id, reply)[0]
+    assert turn.kind == "follow_up" and "not_done" in turn.notes
+    assert wrench in turn.text  # the same problem, asked again: reason it through

@@ -337,9 +337,9 @@ DESIGN_REFLECTION = _rx(
 
 # "I haven't run it in production": a statement of not having done it, never evidence of it.
 NOT_DONE_EXPERIENCE = _rx(
-    r"\bi (?:have ?n'?t|have not|'ve not|never|did ?n'?t (?:get to|have the chance)|"
+    r"\bi (?:have ?n'?t|have not|have never|'ve not|never|did ?n'?t (?:get to|have the chance)|"
     r"do ?n'?t have (?:much |any |real |hands-on )?experience)\b|"
-    r"\bi'?ve never\b|\bnever (?:used|worked with|done|run|built|had|touched)\b|"
+    r"\bi'?ve never\b|\bnever (?:used|worked with|done|run|built|had|touched|been in|faced)\b|"
     r"\bno (?:real |hands-on |production |practical )?experience (?:with|in|of)\b|"
     r"\bi'?m not (?:familiar|experienced) with\b|\bnot something i'?ve\b"
 )
