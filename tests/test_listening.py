@@ -284,9 +284,7 @@ def test_an_emoji_only_reply_is_asked_again(service):
         "Honestly I have never been in that situation.",
     ],
 )
-def test_not_done_after_a_wrench_invites_reasoning_instead_of_dropping_the_problem(
-    service, reply
-):
+def test_not_done_after_a_wrench_invites_reasoning_instead_of_dropping_the_problem(service, reply):
     session_id = one_question(service, "sd-url-shortener", "system-design")
     design = (
         "An API service takes the long URL and writes a row to Postgres with a base62 id. "
