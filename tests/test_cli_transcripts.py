@@ -222,3 +222,16 @@ def test_bad_settings_and_a_failed_start_are_one_line_and_store_nothing(
     monkeypatch.delenv("INTERVIEWER_PROVIDER")
     code, rows, _ = run(capsys, "transcripts", "--json")
     assert rows == []
+
+
+def test_the_list_shows_the_owners_sessions_and_all_lists_every_owners(
+    capsys, tmp_path, monkeypatch
+):
+    printed = simulate(capsys, tmp_path, [ANSWER, "/skip", "No questions."])
+    monkeypatch.setenv("INTERVIEWER_OWNER", "someone-else")
+    code, rows, _ = run(capsys, "transcripts", "--json")
+    assert code == 0 and rows == []
+    code, text, err = run(capsys, "transcripts")
+    assert code == 0 and "someone-else" in err and "--all" in err
+    code, rows, _ = run(capsys, "transcripts", "--all", "--json")
+    assert code == 0 and [r["session_id"] for r in rows] == [printed["id"]]

@@ -161,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("name", help="the login name, e.g. a coach's first name")
     p = add("transcripts", cmd_transcripts, "list, show, export or import stored transcripts")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="list every owner's sessions (the web app's too), not only INTERVIEWER_OWNER's",
+    )
     actions = p.add_subparsers(dest="action", metavar="ACTION")
     show = actions.add_parser("show", help="print one transcript (the simulate --json format)")
     show.add_argument("session_id", metavar="SESSION_ID", help="an id, or a unique prefix")

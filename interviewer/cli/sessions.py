@@ -83,6 +83,8 @@ def cmd_transcripts(ws: InterviewService, args: argparse.Namespace) -> int:
         return _export(ws, args)
     if action == "import":
         return _import(ws, args)
+    owner = None if getattr(args, "all", False) else ws.settings.owner
+    sessions = ws.list_sessions(owner)
     rows = [
         {
             "session_id": s.id,
@@ -91,15 +93,16 @@ def cmd_transcripts(ws: InterviewService, args: argparse.Namespace) -> int:
             "answers": s.answers,
             "finished": s.status == "finished",
         }
-        for s in ws.list_sessions()
+        for s in sessions
     ]
     if args.json:
         emit(rows)
         return 0
     if not rows:
-        print("No transcripts yet. Start one with: interviewer chat", file=sys.stderr)
+        hint = "" if owner is None else f" for owner {owner!r} (`--all` lists every owner's)"
+        print(f"No transcripts yet{hint}. Start one with: interviewer chat", file=sys.stderr)
         return 0
-    for r, s in zip(rows, ws.list_sessions(), strict=False):
+    for r, s in zip(rows, sessions, strict=True):
         score = f"{s.overall:.1f}/5" if s.overall is not None else "-"
         state = "finished" if r["finished"] else "unfinished"
         print(
