@@ -404,3 +404,23 @@ def test_twenty_api_sessions_can_run_at_once() -> None:
     fns = demo.fns.values() if isinstance(demo.fns, dict) else demo.fns
     api = [f for f in fns if f.api_name in ("start_interview", "send_answer", "end_interview")]
     assert len(api) == 3 and all(f.concurrency_limit in ("default", None) for f in api)
+
+
+def test_the_answer_list_tells_a_non_answer_from_an_off_topic_one(tmp_path) -> None:
+    """An emoji-only reply is no answer, not an off-topic one. Through a real interview,
+    scored as the history tab shows it."""
+    from interviewer.config import Settings
+    from interviewer.service import InterviewService
+
+    service = InterviewService(Settings(home=tmp_path / "home"))
+    session_id, _ = service.start("behavioural")
+    service.reply(session_id, "🙂🙂🙂")
+    service.reply(session_id, "🙂")
+    service.skip(session_id)
+    service.reply(
+        session_id,
+        "Honestly my favourite thing is baking sourdough on weekends, I keep my starter at 75% "
+        "hydration and feed it twice a day, and the oven spring depends on the steam.",
+    )
+    text = details_markdown(service.end(session_id))
+    assert "· no answer" in text

@@ -72,6 +72,11 @@ class AnswerReview(BaseModel):
     on_topic: bool
     dimensions: dict[Dimension, int]
     feedback: str
+    answered: bool = Field(
+        default=True,
+        description="False for a non-answer (empty, emoji, keyboard noise, another language, "
+        "'I don't know'): not off topic, no answer at all.",
+    )
     stronger_answer: list[str] = Field(default_factory=list)
     missing: list[Dimension] = Field(
         default_factory=list,

@@ -303,6 +303,7 @@ def score_transcript(
                 on_topic=s.on_topic,
                 dimensions=s.dimensions,
                 feedback=s.feedback,
+                answered=not (m.empty or m.noise or m.not_english or m.evasive),
                 stronger_answer=s.stronger_answer,
                 missing=s.missing,
             )

@@ -106,7 +106,7 @@ def details_markdown(card: Scorecard) -> str:
     if card.answers:
         lines += ["### Answer by answer", ""]
         for i, a in enumerate(card.answers, 1):
-            topic = "" if a.on_topic else " · off topic"
+            topic = "" if a.on_topic else " · off topic" if a.answered else " · no answer"
             lines += [
                 f"**{i}. {escape_text(a.question)}**  ",
                 f"{a.overall:.1f} / 5{topic}: {escape_text(a.feedback)}",
