@@ -52,8 +52,11 @@ def read_jsonl(path: str) -> list[tuple[int, Any | None, str | None]]:
         try:
             out.append((number, json.loads(line), None))
         except json.JSONDecodeError as exc:
+            # json's messages end in "at" where they give a position ("Unterminated string
+            # starting at"): finish the sentence with the column.
+            where = f"{exc.msg} column {exc.colno}" if exc.msg.endswith(" at") else exc.msg
             out.append(
-                (number, None, f"line {number}, column {exc.colno}: not valid JSON ({exc.msg})")
+                (number, None, f"line {number}, column {exc.colno}: not valid JSON ({where})")
             )
     return out
 
