@@ -14,6 +14,8 @@ checkout); their text is never copied into this repository. Reported:
 - ``real_off_topic``: the raters' off-topic answers caught, and on-topic answers flagged.
 - ``real_swapped_flagged``: each real answer filed under its neighbouring question, flagged (and
   flagged with its own question left out of the file).
+- ``real_shifted_runs``: runs of three real answers rotated by a row inside the whole file,
+  scored as `score-answers` scores it: caught, and false flags on the untouched answers.
 
 Off-topic checks read the file as ``score-answers`` does: its own questions join the bank's
 as references.
@@ -30,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from evals.run import load, score_answer, spearman
+from evals.run import load, rotated_runs, score_answer, spearman
 from interviewer.analysis import Reader, analyse_answer
 from interviewer.scoring.answer import FEATURES, features, overall_score
 
@@ -124,6 +126,9 @@ def report(folds: int = 5) -> dict[str, Any]:
         if on[i]["question"] != on[i + 1]["question"]
     ]
     gold_off = [not r["on_topic"] for r in real]
+    # Runs of three real answers shifted by a row inside the whole file, scored as
+    # `score-answers` scores a file (the two real off-topic answers were such a pair).
+    runs = rotated_runs(real, reader)
     return {
         "real_n": len(real),
         "spearman_current": round(spearman(current, list(real_y)), 3),
@@ -135,6 +140,7 @@ def report(folds: int = 5) -> dict[str, Any]:
             "false_flags": sum(1 for f, g in zip(flagged, gold_off, strict=True) if f and not g),
             "on_topic": sum(1 for g in gold_off if not g),
         },
+        "real_shifted_runs": runs,
         "real_swapped_flagged": {
             "n": len(swapped),
             "flagged": sum(swap_flags),

@@ -187,6 +187,55 @@ def prep_lists() -> dict[str, Any]:
     return out
 
 
+def rotated_runs(rows: list[dict[str, Any]], reader: Reader) -> dict[str, Any]:
+    """Answers shifted within runs, scored as whole files the way `score-answers` reads them.
+
+    Runs of three rows every six (two files, offsets 0 and 3, cover every row) are rotated by
+    one: each row of a run gets the next row's answer, the last gets the first's. ``caught``:
+    rotated rows flagged off topic, where the two questions differ (``next_distinct`` for
+    neighbours, when the list marks it); ``false_flags``: untouched on-topic rows flagged.
+    ``rows``: dicts with question, answer and optionally on_topic and next_distinct.
+    """
+    from interviewer.scoring.batch import score_answer_lines
+
+    caught = shifted = false_flags = untouched = 0
+    for offset in (0, 3):
+        moved: dict[int, int] = {}  # row -> the row whose answer it now holds
+        for start in range(offset, len(rows) - 2, 6):
+            run = [start, start + 1, start + 2]
+            moved.update(zip(run, run[1:] + run[:1], strict=True))
+        parsed = [
+            (i + 1, {"question": r["question"], "answer": rows[moved.get(i, i)]["answer"]}, None)
+            for i, r in enumerate(rows)
+        ]
+        reader.clear()
+        flagged = [not line["on_topic"] for line in score_answer_lines(parsed, reader=reader)]
+        for i, r in enumerate(rows):
+            if i in moved:
+                j = moved[i]
+                distinct = r["question"] != rows[j]["question"] and (
+                    j != i + 1 or r.get("next_distinct", True)
+                )
+                if distinct:
+                    shifted += 1
+                    caught += flagged[i]
+            elif r.get("on_topic", True):
+                untouched += 1
+                false_flags += flagged[i]
+    return {
+        "shifted": shifted,
+        "caught": caught,
+        "untouched": untouched,
+        "false_flags": false_flags,
+    }
+
+
+def shifted_lists() -> dict[str, Any]:
+    """``rotated_runs`` on each preparation list."""
+    reader = score_answer.bank_reader()
+    return {name: rotated_runs(load(name), reader) for name in PREP_LISTS}
+
+
 def gaming() -> dict[str, Any]:
     rows = load("gaming.jsonl")
     gains: dict[str, float] = {}
@@ -211,6 +260,7 @@ def report(split: str) -> dict[str, Any]:
         "pairs": pairs(),
         "off_topic": off_topic(),
         "prep_lists": prep_lists(),
+        "shifted_runs": shifted_lists(),
         "gaming": gaming(),
     }
     prep_on = sum(p["n"] for p in result["prep_lists"].values())
@@ -250,6 +300,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"under the previous question caught {p['caught']}/{p['shifted']} "
                 f"({p['caught_without_true_question']} without their own question in the file)"
             )
+        runs = result["shifted_runs"].values()
+        print(
+            "answers shifted within runs of three, whole lists scored as files: caught "
+            f"{sum(r['caught'] for r in runs)}/{sum(r['shifted'] for r in runs)}, false flags "
+            f"on the untouched answers {sum(r['false_flags'] for r in runs)}/"
+            f"{sum(r['untouched'] for r in runs)}"
+        )
         print(f"gaming (n={g['n']}): max gain {g['max_gain']}, violations {len(g['violations'])}")
         print("passed: " + ", ".join(f"{k}={v}" for k, v in result["passed"].items()))
     return 0 if all(result["passed"].values()) else 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from evals.run import gaming, off_topic, pairs, prep_lists, rated
+from evals.run import gaming, off_topic, pairs, prep_lists, rated, shifted_lists
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +51,14 @@ def test_preparation_lists_misfiled_answers_caught_and_none_flagged_wrongly():
 def test_gaming_never_raises_a_score_by_more_than_a_quarter():
     result = gaming()
     assert result["violations"] == [], result["violations"]
+
+
+def test_answers_shifted_within_a_file_are_caught_and_the_rest_left_alone():
+    """Runs of three answers rotated by a row, whole lists scored as `score-answers` scores a
+    file: at most 2% of the untouched answers flagged (measured 7 of 360); caught at the
+    measured level minus a margin (README: 200 of 316), a guard, not the issue's target."""
+    result = shifted_lists()
+    untouched = sum(r["untouched"] for r in result.values())
+    assert sum(r["false_flags"] for r in result.values()) <= 0.02 * untouched
+    shifted = sum(r["shifted"] for r in result.values())
+    assert sum(r["caught"] for r in result.values()) >= 0.58 * shifted

@@ -94,6 +94,11 @@ class AnswerAnalysis(BaseModel):
     repeated: bool = Field(
         default=False, description="Same answer as given to an earlier question."
     )
+    fits_neighbour: str | None = Field(
+        default=None,
+        description="In a file of answers: the neighbouring question this answer fits, when a "
+        "run of answers each fit their neighbour's question (answers shifted by a row).",
+    )
     steering: list[str] = Field(
         default_factory=list, description="Instructions aimed at the grader."
     )

@@ -142,6 +142,12 @@ def subject_of(
     return Subject(stems, frozenset(concepts_of(stems - context - _WEAK_STEMS)), context)
 
 
+def lexical_fit(reader: Reader, question: str, answer: str) -> float:
+    """How much of the question's subject the answer names (``overlap``), from raw text."""
+    stems = content_stems(words(answer), reader.stem)
+    return overlap(reader.subject(question), stems, frozenset(concepts_of(stems - _WEAK_STEMS)))
+
+
 def overlap(subject: Subject, a_stems: frozenset[str], a_concepts: frozenset[str]) -> float:
     """Shared stems (common interview words count 0.3) plus shared concepts (broad ones 0.4)."""
     direct = sum(

@@ -227,6 +227,12 @@ def _feedback(a: AnswerAnalysis, overall: float, missing: list[Dimension]) -> tu
             "The same answer was given to an earlier, different question; a story told again "
             "is not an answer to this one. Answer this question with its own example."
         )
+    if a.fits_neighbour:
+        return [], (
+            f'This answer fits the neighbouring question ("{a.fits_neighbour}") rather than this '
+            "one, as do the answers beside it: the answers may have shifted by a row. Check the "
+            "file, or answer this question."
+        )
     if not a.on_topic:
         return [], "This answer does not address the question asked; answer that question first."
     strengths = [
@@ -273,6 +279,8 @@ def score_analysis(a: AnswerAnalysis, kind: str | None = None) -> AnswerScore:
         flags.append("repeated_answer")
     elif not a.on_topic and not a.empty and not a.evasive:
         flags.append("off_topic")
+        if a.fits_neighbour:
+            flags.append("fits_neighbour")
     if a.not_english:
         flags.append("not_english")
     elif a.noise:
@@ -307,11 +315,14 @@ def score_answer(
     check_short: bool = True,
     reader: Reader | None = None,
     repeated: bool = False,
+    fits_neighbour: str | None = None,
 ) -> AnswerScore:
     """Analyse and score one answer. Identical input always gives the identical score.
 
     ``repeated``: the caller found the same answer (or a light rewording) given to a different
     question earlier (a batch file): scored 1, flagged ``repeated_answer``, as in a transcript.
+    ``fits_neighbour``: the caller found this answer in a run of answers that each fit their
+    neighbour's question (a file shifted by a row, ``scoring.shifts``): off topic, scored 1.
 
     Evidence is quoted from the answer after control characters are removed; a quote that is
     not also an exact substring of the raw answer (it spanned a removed character) is left out.
@@ -325,10 +336,15 @@ def score_answer(
         check_short=check_short,
         reader=reader,
     )
-    if repeated:
+    if repeated or fits_neighbour:
         nothing = {d: DimensionFinding(present=False, strength=0.0) for d in DIMENSIONS}
         analysis = analysis.model_copy(
-            update={"on_topic": False, "repeated": True, "dimensions": nothing}
+            update={
+                "on_topic": False,
+                "repeated": repeated,
+                "fits_neighbour": None if repeated else fits_neighbour,
+                "dimensions": nothing,
+            }
         )
     score = score_analysis(analysis, kind)
     verbatim = [q for q in score.evidence if q in answer]

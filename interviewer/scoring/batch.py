@@ -9,6 +9,7 @@ from typing import Any
 from ..analysis import Reader
 from .answer import score_answer
 from .reuse import REUSE_MIN_WORDS, retold_among, story_words
+from .shifts import shifted_rows
 
 CHUNK = 256
 MAX_FILE_QUESTIONS = 5000  # a file's own questions kept as off-topic references
@@ -101,7 +102,26 @@ def _score_chunk(
         reader.prefetch(pending)
         for i in redo:
             out[i] = _score_row(*chunk[i], max_chars=max_chars, reader=reader, repeated=repeated[i])
+    rows = [
+        _pair(obj) if "error" not in line else None
+        for line, (_, obj, _) in zip(out, chunk, strict=True)
+    ]
+    for i, neighbour in shifted_rows(reader, rows).items():
+        if out[i].get("on_topic"):
+            out[i] = _score_row(
+                *chunk[i], max_chars=max_chars, reader=reader, fits_neighbour=neighbour
+            )
     return out
+
+
+def _pair(obj: Any | None) -> tuple[str, str] | None:
+    """(question, answer) of a row that was scored, else None."""
+    if not isinstance(obj, dict):
+        return None
+    question, answer = obj.get("question"), obj.get("answer")
+    if isinstance(question, str) and isinstance(answer, str) and answer.strip():
+        return question, answer
+    return None
 
 
 def _told_before(stories: _Stories, obj: Any | None) -> bool:
@@ -120,6 +140,7 @@ def _score_row(
     max_chars: int,
     reader: Reader,
     repeated: bool = False,
+    fits_neighbour: str | None = None,
 ) -> dict[str, Any]:
     if error:
         return {"id": None, "line": number, "error": error}
@@ -152,6 +173,7 @@ def _score_row(
         check_short=False,
         reader=reader,
         repeated=repeated,
+        fits_neighbour=fits_neighbour,
     )
     line = score.to_line(item_id)
     return {**line, "line": number}
