@@ -354,14 +354,16 @@ class InterviewAgent:
         if (
             q.kind == "design"
             and thread.designed
-            and thread.not_done < 1
             and not_done(answer, analysis.substance_sentences, analysis.word_count)
         ):
             # "I haven't done sharding in production" to a wrench: a design is reasoned, not
-            # remembered, so invite the reasoning instead of dropping the problem.
+            # remembered, so invite the reasoning instead of dropping the problem; a second
+            # time, a smaller first step; a third, the next wrench or problem.
+            if thread.not_done >= 2:
+                return self._move_on()
             thread.not_done += 1
             notes.append("not_done")
-            text = after_not_done_design(self._last_asked(q))
+            text = after_not_done_design(self._last_asked(q), thread.not_done)
             return self._say("follow_up", text, q.id, None, notes=("not_done",))
         # A design is hypothetical anyway: "not sure" there gets a smaller first step (below).
         if q.kind != "design" and not_done(

@@ -200,6 +200,14 @@ class Settings(BaseSettings):
                 return cls.model_fields[str(info.field_name)].default
         return value
 
+    @field_validator("owner", mode="before")
+    @classmethod
+    def _owner(cls, value: object) -> object:
+        """An empty or blank INTERVIEWER_OWNER means the default owner."""
+        if isinstance(value, str) and not value.strip():
+            return cls.model_fields["owner"].default
+        return value
+
     def resolved_home(self) -> Path:
         return self.home.expanduser()
 

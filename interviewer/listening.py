@@ -159,9 +159,15 @@ def after_not_done(times: int, quote: str | None, about_past: bool = False) -> s
     )
 
 
-def after_not_done_design(asked: str) -> str:
+def after_not_done_design(asked: str, times: int = 1) -> str:
     """To "I haven't done that" in a design round: nobody needs to have run it; reason it
-    through. ``asked``: the wrench or question still open, asked again."""
+    through. ``asked``: the wrench or question still open, asked again; ``times``: the
+    second time asks for only the first thing they would change."""
+    if times >= 2:
+        return (
+            "Fair enough. Then just the first thing you would change or check, even a guess, "
+            f"and why. {asked}"
+        )
     return (
         "That's fine, nobody expects you to have run it yourself: this is a whiteboard "
         f"problem. Reason it through with me, first step first. {asked}"

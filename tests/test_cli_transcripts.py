@@ -235,3 +235,12 @@ def test_the_list_shows_the_owners_sessions_and_all_lists_every_owners(
     assert code == 0 and "someone-else" in err and "--all" in err
     code, rows, _ = run(capsys, "transcripts", "--all", "--json")
     assert code == 0 and [r["session_id"] for r in rows] == [printed["id"]]
+
+
+def test_an_empty_owner_variable_means_the_default_owner(capsys, tmp_path, monkeypatch):
+    simulate(capsys, tmp_path, [ANSWER, "/skip", "No questions."])
+    monkeypatch.setenv("INTERVIEWER_OWNER", "")
+    code, rows, _ = run(capsys, "transcripts", "--json")
+    assert code == 0 and len(rows) == 1
+    code, rows, _ = run(capsys, "transcripts", "--all", "--json")
+    assert code == 0 and rows[0]["owner"] == "local"

@@ -299,3 +299,17 @@ def test_not_done_after_a_wrench_invites_reasoning_instead_of_dropping_the_probl
     turn = service.reply(session_id, reply)[0]
     assert turn.kind == "follow_up" and "not_done" in turn.notes
     assert wrench in turn.text  # the same problem, asked again: reason it through
+    again = service.reply(session_id, reply)[0]  # a second time: a smaller step, same wrench
+    assert again.kind == "follow_up" and "not_done" in again.notes
+    assert wrench in again.text and again.text != turn.text
+
+
+def test_saying_you_have_not_done_it_is_never_a_strength(service):
+    session_id, _ = service.start("behavioural")
+    for _ in range(2):
+        service.reply(session_id, "I have never been in that situation honestly.")
+    card = service.end(session_id)
+    assert not any("never been in that situation" in s for s in card.strengths)
+    assert not any(
+        "never been in that situation" in e.quote for c in card.criteria for e in c.evidence
+    )

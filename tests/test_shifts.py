@@ -69,3 +69,23 @@ def test_a_run_of_answers_shifted_by_a_row_is_flagged(reader: Reader) -> None:
         assert lines[i]["overall"] == 1.0
     assert "fits_neighbour" in lines[1]["flags"] or "fits_neighbour" in lines[2]["flags"]
     assert lines[0]["on_topic"] and lines[4]["on_topic"]  # the rows around the run are left alone
+
+
+def test_questions_about_the_candidate_are_never_part_of_a_run(reader: Reader) -> None:
+    """'Where do you see yourself?' answered with the work they want fits 'why should we hire
+    you?' beside it, and both answers are theirs: no run."""
+    rows = [
+        (
+            "Why should we hire you?",
+            "I have shipped mobile apps with millions of users and I care about secure defaults: "
+            "at my last job I moved our token storage to the keychain and added certificate "
+            "pinning before the audit asked for it.",
+        ),
+        (
+            "Where do you see yourself in five years?",
+            "Probably as a staff engineer for mobile security, the person who sets the secure "
+            "defaults other teams build on, still writing code most days.",
+        ),
+        ROWS[0],
+    ]
+    assert all(line["on_topic"] for line in scored(reader, rows))

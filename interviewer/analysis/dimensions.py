@@ -557,6 +557,9 @@ def _clarity(
     """Structured, concise, answers the question. Read from shape, not vocabulary."""
     if not on_topic or not kept:
         return DimensionFinding(present=False, strength=0.0)
+    if all(lx.NOT_DONE_EXPERIENCE.search(s.text) for s in kept):
+        # "I have never been in that situation" is an honest non-answer, not a clear one
+        return DimensionFinding(present=False, strength=0.0)
     score = 0.6
     lengths = [len(s.words) for s in kept]
     average = sum(lengths) / len(lengths)

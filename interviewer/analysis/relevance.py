@@ -355,6 +355,12 @@ def _names_other(reader: Reader, theirs: Subject, a_stems: frozenset[str]) -> bo
     return False
 
 
+def about_them(question: str) -> bool:
+    """Whether the question is about the candidate or the company ("where do you see yourself
+    in five years?", "any questions for us?"): any of their work answers it."""
+    return bool(_ABOUT_THEM.search(question))
+
+
 def _fits_elsewhere_open(
     reader: Reader, question: str, opening: str, margin: float = OPEN_MARGIN
 ) -> bool:

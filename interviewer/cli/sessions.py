@@ -92,6 +92,7 @@ def cmd_transcripts(ws: InterviewService, args: argparse.Namespace) -> int:
             "started": s.created_at.isoformat(timespec="seconds"),
             "answers": s.answers,
             "finished": s.status == "finished",
+            **({"owner": s.owner} if owner is None else {}),
         }
         for s in sessions
     ]
@@ -105,9 +106,11 @@ def cmd_transcripts(ws: InterviewService, args: argparse.Namespace) -> int:
     for r, s in zip(rows, sessions, strict=True):
         score = f"{s.overall:.1f}/5" if s.overall is not None else "-"
         state = "finished" if r["finished"] else "unfinished"
+        answers = f"{r['answers']:>2} answer{'' if r['answers'] == 1 else 's'}"
+        whose = f"  {s.owner}" if owner is None else ""
         print(
             f"{r['session_id']}  {r['started']}  {r['persona']:<18} "
-            f"{r['answers']:>2} answers  {state:<10} {score}"
+            f"{answers:<10} {state:<10} {score}{whose}"
         )
     return 0
 

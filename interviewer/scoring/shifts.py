@@ -11,7 +11,7 @@ the question on the same side better, in meaning and in words, are a shift. Used
 from __future__ import annotations
 
 from ..analysis import Reader
-from ..analysis.relevance import SEMANTIC_CHARS, lexical_fit
+from ..analysis.relevance import SEMANTIC_CHARS, about_them, lexical_fit
 from ..analysis.text import clean_text
 
 # How much closer in meaning (MiniLM cosine of the answer's opening) each answer of the run must
@@ -33,7 +33,9 @@ def shifted_rows(reader: Reader, rows: list[tuple[str, str] | None]) -> dict[int
     as well in subject words (``lexical_fit``): the second signal keeps rows whose answer names
     its own question's subject out, and keeps the embeddings few.
     """
-    known = {k: row for k, row in enumerate(rows) if row is not None}
+    # A question about the candidate or the company takes any of their work ("staff engineer
+    # for mobile security" fits "why should we hire you?" too): never part of a run.
+    known = {k: row for k, row in enumerate(rows) if row is not None and not about_them(row[0])}
 
     def neighbour(k: int, side: Side) -> tuple[str, str] | None:
         there = known.get(k + side)
