@@ -244,3 +244,14 @@ def test_an_empty_owner_variable_means_the_default_owner(capsys, tmp_path, monke
     assert code == 0 and len(rows) == 1
     code, rows, _ = run(capsys, "transcripts", "--all", "--json")
     assert code == 0 and rows[0]["owner"] == "local"
+
+
+def test_show_prints_without_markdown_escapes_in_a_terminal_and_keeps_them_in_a_pipe(
+    capsys, tmp_path, monkeypatch
+):
+    printed = simulate(capsys, tmp_path, [ANSWER, "/skip", "No questions."])
+    code, piped, _ = run(capsys, "transcripts", "show", printed["id"])
+    assert code == 0 and "\\." in piped  # a file stays valid, safe Markdown
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code, shown, _ = run(capsys, "transcripts", "show", printed["id"])
+    assert code == 0 and ANSWER in shown and "\\." not in shown

@@ -122,7 +122,9 @@ def _show(ws: InterviewService, args: argparse.Namespace) -> int:
     if args.json:
         emit(transcript_json(transcript, card))
     else:
-        print(transcript_markdown(transcript, card), end="")
+        text = transcript_markdown(transcript, card)
+        # Read in a terminal, Markdown's escapes are noise; piped or redirected, they stay.
+        print(for_terminal(text) if sys.stdout.isatty() else text, end="")
     return 0
 
 
