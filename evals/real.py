@@ -16,6 +16,7 @@ checkout); their text is never copied into this repository. Reported:
   flagged with its own question left out of the file).
 - ``real_shifted_runs``: runs of three real answers rotated by a row inside the whole file,
   scored as `score-answers` scores it: caught, and false flags on the untouched answers.
+- ``real_swapped_pairs``: the same with neighbouring answers swapped in place.
 
 Off-topic checks read the file as ``score-answers`` does: its own questions join the bank's
 as references.
@@ -32,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from evals.run import load, rotated_runs, score_answer, spearman
+from evals.run import load, rotated_runs, score_answer, spearman, swapped_pairs
 from interviewer.analysis import Reader, analyse_answer
 from interviewer.scoring.answer import FEATURES, features, overall_score
 
@@ -129,6 +130,7 @@ def report(folds: int = 5) -> dict[str, Any]:
     # Runs of three real answers shifted by a row inside the whole file, scored as
     # `score-answers` scores a file (the two real off-topic answers were such a pair).
     runs = rotated_runs(real, reader)
+    swaps = swapped_pairs(real, reader)
     return {
         "real_n": len(real),
         "spearman_current": round(spearman(current, list(real_y)), 3),
@@ -141,6 +143,7 @@ def report(folds: int = 5) -> dict[str, Any]:
             "on_topic": sum(1 for g in gold_off if not g),
         },
         "real_shifted_runs": runs,
+        "real_swapped_pairs": swaps,
         "real_swapped_flagged": {
             "n": len(swapped),
             "flagged": sum(swap_flags),

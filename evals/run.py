@@ -230,10 +230,53 @@ def rotated_runs(rows: list[dict[str, Any]], reader: Reader) -> dict[str, Any]:
     }
 
 
+def swapped_pairs(rows: list[dict[str, Any]], reader: Reader) -> dict[str, Any]:
+    """Neighbouring answers swapped in place (rows 4k+1 and 4k+2, then offset by two so every
+    pair is covered), whole files scored as `score-answers` reads them: ``caught`` among the
+    swapped answers whose questions differ, ``false_flags`` among the untouched on-topic ones."""
+    from interviewer.scoring.batch import score_answer_lines
+
+    caught = shifted = false_flags = untouched = 0
+    for offset in (1, 3):
+        moved: dict[int, int] = {}
+        for start in range(offset, len(rows) - 1, 4):
+            moved[start], moved[start + 1] = start + 1, start
+        parsed = [
+            (i + 1, {"question": r["question"], "answer": rows[moved.get(i, i)]["answer"]}, None)
+            for i, r in enumerate(rows)
+        ]
+        reader.clear()
+        flagged = [not line["on_topic"] for line in score_answer_lines(parsed, reader=reader)]
+        for i, r in enumerate(rows):
+            if i in moved:
+                first = min(i, moved[i])
+                distinct = r["question"] != rows[moved[i]]["question"] and rows[first].get(
+                    "next_distinct", True
+                )
+                if distinct:
+                    shifted += 1
+                    caught += flagged[i]
+            elif r.get("on_topic", True):
+                untouched += 1
+                false_flags += flagged[i]
+    return {
+        "shifted": shifted,
+        "caught": caught,
+        "untouched": untouched,
+        "false_flags": false_flags,
+    }
+
+
 def shifted_lists() -> dict[str, Any]:
     """``rotated_runs`` on each preparation list."""
     reader = score_answer.bank_reader()
     return {name: rotated_runs(load(name), reader) for name in PREP_LISTS}
+
+
+def swapped_lists() -> dict[str, Any]:
+    """``swapped_pairs`` on each preparation list."""
+    reader = score_answer.bank_reader()
+    return {name: swapped_pairs(load(name), reader) for name in PREP_LISTS}
 
 
 def gaming() -> dict[str, Any]:
@@ -261,6 +304,7 @@ def report(split: str) -> dict[str, Any]:
         "off_topic": off_topic(),
         "prep_lists": prep_lists(),
         "shifted_runs": shifted_lists(),
+        "swapped_pairs": swapped_lists(),
         "gaming": gaming(),
     }
     prep_on = sum(p["n"] for p in result["prep_lists"].values())
@@ -306,6 +350,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{sum(r['caught'] for r in runs)}/{sum(r['shifted'] for r in runs)}, false flags "
             f"on the untouched answers {sum(r['false_flags'] for r in runs)}/"
             f"{sum(r['untouched'] for r in runs)}"
+        )
+        pairs_ = result["swapped_pairs"].values()
+        print(
+            "neighbouring answers swapped in place, whole lists scored as files: caught "
+            f"{sum(r['caught'] for r in pairs_)}/{sum(r['shifted'] for r in pairs_)}, false "
+            f"flags on the untouched answers {sum(r['false_flags'] for r in pairs_)}/"
+            f"{sum(r['untouched'] for r in pairs_)}"
         )
         print(f"gaming (n={g['n']}): max gain {g['max_gain']}, violations {len(g['violations'])}")
         print("passed: " + ", ".join(f"{k}={v}" for k, v in result["passed"].items()))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from evals.run import gaming, off_topic, pairs, prep_lists, rated, shifted_lists
+from evals.run import gaming, off_topic, pairs, prep_lists, rated, shifted_lists, swapped_lists
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +56,21 @@ def test_gaming_never_raises_a_score_by_more_than_a_quarter():
 def test_answers_shifted_within_a_file_are_caught_and_the_rest_left_alone():
     """Runs of three answers rotated by a row, whole lists scored as `score-answers` scores a
     file: at most 2% of the untouched answers flagged (measured 6 of 360); caught at the
-    measured level minus a margin (README: 190 of 316), a guard, not the issue's target."""
+    measured level minus a margin (README: 196 of 316), a guard, not the issue's target."""
     result = shifted_lists()
     untouched = sum(r["untouched"] for r in result.values())
     assert sum(r["false_flags"] for r in result.values()) <= 0.02 * untouched
     shifted = sum(r["shifted"] for r in result.values())
     assert sum(r["caught"] for r in result.values()) >= 0.58 * shifted
+
+
+def test_swapped_neighbours_in_a_file_are_caught():
+    """Neighbouring answers swapped in place, whole lists scored as files. Untouched answers
+    flagged: measured 8 of 372 (2.2%: the lists' own 6, and 2 beside a swap whose question is
+    a near-paraphrase of theirs), guarded at 2.5%; caught at the measured level minus a
+    margin (README: 190 of 284)."""
+    result = swapped_lists()
+    untouched = sum(r["untouched"] for r in result.values())
+    assert sum(r["false_flags"] for r in result.values()) <= 0.025 * untouched
+    shifted = sum(r["shifted"] for r in result.values())
+    assert sum(r["caught"] for r in result.values()) >= 0.62 * shifted

@@ -89,3 +89,13 @@ def test_questions_about_the_candidate_are_never_part_of_a_run(reader: Reader) -
         ROWS[0],
     ]
     assert all(line["on_topic"] for line in scored(reader, rows))
+
+
+def test_two_neighbouring_answers_swapped_are_both_flagged(reader: Reader) -> None:
+    swapped = list(ROWS)
+    swapped[2] = (ROWS[2][0], ROWS[3][1])  # idempotency <- versioning
+    swapped[3] = (ROWS[3][0], ROWS[2][1])  # versioning <- idempotency
+    lines = scored(reader, swapped)
+    assert [line["on_topic"] for line in lines] == [True, True, False, False, True]
+    # each is off topic (one may already be so on its own); the swap names the other question
+    assert "fits_neighbour" in lines[2]["flags"] and ROWS[3][0] in lines[2]["feedback"]
