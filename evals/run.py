@@ -191,56 +191,41 @@ def rotated_runs(rows: list[dict[str, Any]], reader: Reader) -> dict[str, Any]:
     """Answers shifted within runs, scored as whole files the way `score-answers` reads them.
 
     Runs of three rows every six (two files, offsets 0 and 3, cover every row) are rotated by
-    one: each row of a run gets the next row's answer, the last gets the first's. ``caught``:
-    rotated rows flagged off topic, where the two questions differ (``next_distinct`` for
-    neighbours, when the list marks it); ``false_flags``: untouched on-topic rows flagged.
+    one: each row of a run gets the next row's answer, the last gets the first's.
     ``rows``: dicts with question, answer and optionally on_topic and next_distinct.
     """
-    from interviewer.scoring.batch import score_answer_lines
-
-    caught = shifted = false_flags = untouched = 0
+    layouts = []
     for offset in (0, 3):
         moved: dict[int, int] = {}  # row -> the row whose answer it now holds
         for start in range(offset, len(rows) - 2, 6):
             run = [start, start + 1, start + 2]
             moved.update(zip(run, run[1:] + run[:1], strict=True))
-        parsed = [
-            (i + 1, {"question": r["question"], "answer": rows[moved.get(i, i)]["answer"]}, None)
-            for i, r in enumerate(rows)
-        ]
-        reader.clear()
-        flagged = [not line["on_topic"] for line in score_answer_lines(parsed, reader=reader)]
-        for i, r in enumerate(rows):
-            if i in moved:
-                j = moved[i]
-                distinct = r["question"] != rows[j]["question"] and (
-                    j != i + 1 or r.get("next_distinct", True)
-                )
-                if distinct:
-                    shifted += 1
-                    caught += flagged[i]
-            elif r.get("on_topic", True):
-                untouched += 1
-                false_flags += flagged[i]
-    return {
-        "shifted": shifted,
-        "caught": caught,
-        "untouched": untouched,
-        "false_flags": false_flags,
-    }
+        layouts.append(moved)
+    return _misplaced(rows, reader, layouts)
 
 
 def swapped_pairs(rows: list[dict[str, Any]], reader: Reader) -> dict[str, Any]:
     """Neighbouring answers swapped in place (rows 4k+1 and 4k+2, then offset by two so every
-    pair is covered), whole files scored as `score-answers` reads them: ``caught`` among the
-    swapped answers whose questions differ, ``false_flags`` among the untouched on-topic ones."""
-    from interviewer.scoring.batch import score_answer_lines
-
-    caught = shifted = false_flags = untouched = 0
+    pair is covered), whole files scored as `score-answers` reads them."""
+    layouts = []
     for offset in (1, 3):
         moved: dict[int, int] = {}
         for start in range(offset, len(rows) - 1, 4):
             moved[start], moved[start + 1] = start + 1, start
+        layouts.append(moved)
+    return _misplaced(rows, reader, layouts)
+
+
+def _misplaced(
+    rows: list[dict[str, Any]], reader: Reader, layouts: list[dict[int, int]]
+) -> dict[str, Any]:
+    """Score each layout (row -> the row whose answer it holds) as one file. ``caught``: moved
+    answers flagged off topic, where the two questions differ (for neighbours, as the list's
+    ``next_distinct`` says); ``false_flags``: untouched on-topic answers flagged."""
+    from interviewer.scoring.batch import score_answer_lines
+
+    caught = shifted = false_flags = untouched = 0
+    for moved in layouts:
         parsed = [
             (i + 1, {"question": r["question"], "answer": rows[moved.get(i, i)]["answer"]}, None)
             for i, r in enumerate(rows)
@@ -248,17 +233,18 @@ def swapped_pairs(rows: list[dict[str, Any]], reader: Reader) -> dict[str, Any]:
         reader.clear()
         flagged = [not line["on_topic"] for line in score_answer_lines(parsed, reader=reader)]
         for i, r in enumerate(rows):
-            if i in moved:
-                first = min(i, moved[i])
-                distinct = r["question"] != rows[moved[i]]["question"] and rows[first].get(
-                    "next_distinct", True
-                )
-                if distinct:
-                    shifted += 1
-                    caught += flagged[i]
-            elif r.get("on_topic", True):
-                untouched += 1
-                false_flags += flagged[i]
+            j = moved.get(i)
+            if j is None:
+                if r.get("on_topic", True):
+                    untouched += 1
+                    false_flags += flagged[i]
+                continue
+            neighbours = abs(i - j) == 1
+            if r["question"] != rows[j]["question"] and (
+                not neighbours or rows[min(i, j)].get("next_distinct", True)
+            ):
+                shifted += 1
+                caught += flagged[i]
     return {
         "shifted": shifted,
         "caught": caught,
