@@ -142,10 +142,18 @@ def subject_of(
     return Subject(stems, frozenset(concepts_of(stems - context - _WEAK_STEMS)), context)
 
 
-def lexical_fit(reader: Reader, question: str, answer: str) -> float:
-    """How much of the question's subject the answer names (``overlap``), from raw text."""
+def answer_terms(reader: Reader, answer: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(content stems, concept groups) of an answer, for ``lexical_fit`` against several
+    questions."""
     stems = content_stems(words(answer), reader.stem)
-    return overlap(reader.subject(question), stems, frozenset(concepts_of(stems - _WEAK_STEMS)))
+    return stems, frozenset(concepts_of(stems - _WEAK_STEMS))
+
+
+def lexical_fit(
+    reader: Reader, question: str, terms: tuple[frozenset[str], frozenset[str]]
+) -> float:
+    """How much of the question's subject an answer with these ``answer_terms`` names."""
+    return overlap(reader.subject(question), *terms)
 
 
 def overlap(subject: Subject, a_stems: frozenset[str], a_concepts: frozenset[str]) -> float:
@@ -172,9 +180,11 @@ _OPEN_QUESTION = re.compile(
 # yourself in five years?", "what attracts you to our company?", "any questions for us?"): any
 # of their work or of ours answers them, and such answers fit the technical questions they
 # mention far better than the question itself. The relative test never runs.
+_CLOSING = r"\b(?:any|some) questions? for (?:me|us)\b"  # the closing question
+_ATTRACTS = r"\battracts? you\b"
 _ABOUT_THEM = re.compile(
     r"\btell (?:me|us) (?:a bit |a little )?about yourself\b|\bintroduce yourself\b|"
-    r"\battracts? you\b|\b(?:any|some) questions? for (?:me|us)\b|\bsee yourself\b|"
+    rf"{_ATTRACTS}|{_CLOSING}|\bsee yourself\b|"
     r"\b(?:career|long-term) (?:goals?|plans?|ambitions?)\b|"
     r"\bwhy (?:do you want to|would you like to|are you interested|should we)\b|"
     r"\b(?:why|what)\b[^?.]{0,40}\b(?:our|this) (?:company|team|role|position|product|mission|"
@@ -234,7 +244,7 @@ def judge_relevance(
     own = overlap(subject, a_stems, a_concepts)
     content_words = sum(1 for t in answer_tokens if t not in lx.STOPWORDS)
     short = content_words < MIN_CONTENT_WORDS
-    if _ABOUT_THEM.search(question):
+    if about_them(question):
         # The subject is the candidate or the company: anything of theirs answers, but it must
         # speak of them ("I", "my", "we") or, to "any questions for us?", ask something. A
         # textbook account of TLS that fits another question far better answers that one.
@@ -377,10 +387,9 @@ _FIRST_PERSON = re.compile(
     r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|our|us)\b", re.IGNORECASE
 )
 _ABOUT_COMPANY = re.compile(
-    r"\battracts? you\b|\b(?:our|this|the) (?:company|team|role|position|product|mission|startup)\b",
+    rf"{_ATTRACTS}|\b(?:our|this|the) (?:company|team|role|position|product|mission|startup)\b",
     re.IGNORECASE,
 )
-_CLOSING = re.compile(r"\b(?:any|some) questions? for (?:me|us)\b", re.IGNORECASE)
 
 
 def _speaks_for_them(question: str, answer: str) -> bool:
@@ -388,7 +397,7 @@ def _speaks_for_them(question: str, answer: str) -> bool:
     asks something (to "any questions for us?") or speaks of the candidate."""
     if _ABOUT_COMPANY.search(question) and re.search(r"\byou(?:'re|r)?\b", answer, re.I):
         return True  # the company, addressed: "you're building payments in-house"
-    if _CLOSING.search(question):
+    if re.search(_CLOSING, question, re.IGNORECASE):
         return "?" in answer or bool(
             re.search(r"\b(?:wonder|curious|like to (?:know|ask|hear))\b", answer, re.IGNORECASE)
         )

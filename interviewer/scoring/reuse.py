@@ -26,9 +26,7 @@ def retold(tokens: frozenset[str], earlier: frozenset[str]) -> bool:
     """Whether ``tokens`` tell the ``earlier`` story again (Jaccard >= REUSE_SIMILARITY).
     Measured: no two answers to different questions in any of our sets, real or written,
     come within this."""
-    if len(tokens) < REUSE_MIN_WORDS or not earlier:
-        return False
-    return len(tokens & earlier) / len(tokens | earlier) >= REUSE_SIMILARITY
+    return bool(retold_among(tokens, [(earlier, "")]))
 
 
 def retold_among(tokens: frozenset[str], earlier: Iterable[tuple[frozenset[str], str]]) -> set[str]:

@@ -12,7 +12,7 @@ fit the other's question better (a swap), in meaning and in words, are misplaced
 from __future__ import annotations
 
 from ..analysis import Reader
-from ..analysis.relevance import SEMANTIC_CHARS, about_them, lexical_fit
+from ..analysis.relevance import SEMANTIC_CHARS, about_them, answer_terms, lexical_fit
 from ..analysis.text import clean_text
 
 # How much closer in meaning (MiniLM cosine of the answer's opening) each answer of the run must
@@ -52,12 +52,14 @@ def shifted_rows(reader: Reader, rows: list[tuple[str, str] | None]) -> dict[int
 
     candidates: set[tuple[int, Side]] = set()
     for k, (question, answer) in known.items():
-        for side in (-1, 1):
-            there = neighbour(k, side)
-            if there is not None and lexical_fit(reader, there[0], answer) >= lexical_fit(
-                reader, question, answer
-            ):
-                candidates.add((k, side))
+        sides = [(side, there) for side in (-1, 1) if (there := neighbour(k, side)) is not None]
+        if not sides:
+            continue
+        terms = answer_terms(reader, answer)  # once per answer, for up to three questions
+        own = lexical_fit(reader, question, terms)
+        candidates.update(
+            (k, side) for side, there in sides if lexical_fit(reader, there[0], terms) >= own
+        )
     runs = [(k, side) for k, side in candidates if (k + 1, side) in candidates]
     # Two neighbours swapped: each answer fits the other's question.
     swaps = [k for k, side in candidates if side == 1 and (k + 1, -1) in candidates]
