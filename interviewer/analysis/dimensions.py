@@ -96,8 +96,9 @@ class AnswerAnalysis(BaseModel):
     )
     fits_neighbour: str | None = Field(
         default=None,
-        description="In a file of answers: the neighbouring question this answer fits, when a "
-        "run of answers each fit their neighbour's question (answers shifted by a row).",
+        description="In a file of answers: the neighbouring question this answer fits, when it "
+        "is part of a run of answers shifted by a row or of two swapped neighbours "
+        "(scoring/shifts.py).",
     )
     steering: list[str] = Field(
         default_factory=list, description="Instructions aimed at the grader."

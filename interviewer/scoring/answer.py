@@ -230,8 +230,8 @@ def _feedback(a: AnswerAnalysis, overall: float, missing: list[Dimension]) -> tu
     if a.fits_neighbour:
         return [], (
             f'This answer fits the neighbouring question ("{a.fits_neighbour}") rather than this '
-            "one, as do the answers beside it: the answers may have shifted by a row. Check the "
-            "file, or answer this question."
+            "one, as does the answer beside it: the answers may have shifted by a row or swapped "
+            "places. Check the file, or answer this question."
         )
     if not a.on_topic:
         return [], "This answer does not address the question asked; answer that question first."
@@ -321,8 +321,9 @@ def score_answer(
 
     ``repeated``: the caller found the same answer (or a light rewording) given to a different
     question earlier (a batch file): scored 1, flagged ``repeated_answer``, as in a transcript.
-    ``fits_neighbour``: the caller found this answer in a run of answers that each fit their
-    neighbour's question (a file shifted by a row, ``scoring.shifts``): off topic, scored 1.
+    ``fits_neighbour``: the neighbouring question this answer fits, found by the caller in a
+    run of answers shifted by a row or in two swapped neighbours (``scoring.shifts``): off
+    topic, scored 1.
 
     Evidence is quoted from the answer after control characters are removed; a quote that is
     not also an exact substring of the raw answer (it spanned a removed character) is left out.
