@@ -1,9 +1,12 @@
 """Rubric evals for the offline scorer: agreement with rated answers, pairs, off-topic, gaming.
 
-Off-topic is measured on a hard written set (offtopic.jsonl) and on two preparation lists
+Off-topic is measured on a hard written set (offtopic.jsonl) and on eight preparation lists
 (prep_holdout*.jsonl, each answer under its own question and under its neighbour's). List A
 was written as a held-out set and then used to choose NEIGHBOUR_MARGIN; list B was written
 after that and measured once, and its two false flags led to the about-the-candidate rule.
+Lists A-D (with dev and test) are the question adapter's training data (evals/train_adapter.py);
+E and F were measured once when written; G and H were written after the adapter and measured
+once with it and with the code before it (README).
 
     python -m evals.run [--split dev|test] [--json]
 
@@ -146,6 +149,8 @@ PREP_LISTS = {
     "prep_holdout4.jsonl": "an ML / data engineering preparation list (D)",
     "prep_holdout5.jsonl": "a full-stack startup preparation list (E)",
     "prep_holdout6.jsonl": "a distributed-systems backend preparation list (F)",
+    "prep_holdout7.jsonl": "a startup backend / platform preparation list (G)",
+    "prep_holdout8.jsonl": "a mobile engineering preparation list (H)",
 }
 
 

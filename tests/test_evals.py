@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import pytest
 
-from evals.run import gaming, off_topic, pairs, prep_lists, rated, shifted_lists, swapped_lists
+from evals.run import (
+    gaming,
+    load,
+    off_topic,
+    pairs,
+    prep_lists,
+    rated,
+    shifted_lists,
+    swapped_lists,
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +44,9 @@ def test_off_topic_false_flags_at_most_two_percent():
 
 
 def test_preparation_lists_misfiled_answers_caught_and_none_flagged_wrongly():
-    """Each answer under its own question: at most 2% flagged over the six lists (measured:
-    6 of 360). Each filed under the previous question: the measured level minus a small margin
-    (README: 133 of 278, 104 without the true question), a guard against losing recall, not
+    """Each answer under its own question: at most 2% flagged over the eight lists (measured:
+    4 of 480). Each filed under the previous question: the measured level minus a small margin
+    (README: 185 of 382, 138 without the true question), a guard against losing recall, not
     the issue's target (4 of 5)."""
     result = prep_lists()
     on_topic = sum(p["n"] for p in result.values())
@@ -45,7 +54,7 @@ def test_preparation_lists_misfiled_answers_caught_and_none_flagged_wrongly():
     assert len(false_flags) <= 0.02 * on_topic, false_flags
     shifted = sum(p["shifted"] for p in result.values())
     assert sum(p["caught"] for p in result.values()) >= 0.45 * shifted
-    assert sum(p["caught_without_true_question"] for p in result.values()) >= 0.35 * shifted
+    assert sum(p["caught_without_true_question"] for p in result.values()) >= 0.33 * shifted
 
 
 def test_gaming_never_raises_a_score_by_more_than_a_quarter():
@@ -55,22 +64,48 @@ def test_gaming_never_raises_a_score_by_more_than_a_quarter():
 
 def test_answers_shifted_within_a_file_are_caught_and_the_rest_left_alone():
     """Runs of three answers rotated by a row, whole lists scored as `score-answers` scores a
-    file: at most 2% of the untouched answers flagged (measured 6 of 360); caught at the
-    measured level minus a margin (README: 196 of 316), a guard, not the issue's target."""
+    file: at most 2% of the untouched answers flagged (measured 5 of 480); caught at the
+    measured level minus a margin (README: 269 of 428), a guard, not the issue's target."""
     result = shifted_lists()
     untouched = sum(r["untouched"] for r in result.values())
     assert sum(r["false_flags"] for r in result.values()) <= 0.02 * untouched
     shifted = sum(r["shifted"] for r in result.values())
-    assert sum(r["caught"] for r in result.values()) >= 0.58 * shifted
+    assert sum(r["caught"] for r in result.values()) >= 0.59 * shifted
 
 
 def test_swapped_neighbours_in_a_file_are_caught():
     """Neighbouring answers swapped in place, whole lists scored as files. Untouched answers
-    flagged: measured 8 of 372 (2.2%: the lists' own 6, and 2 beside a swap whose question is
-    a near-paraphrase of theirs), guarded at 2.5%; caught at the measured level minus a
-    margin (README: 190 of 284)."""
+    flagged: measured 9 of 496 (1.8%), at most 2%; caught at the measured level minus a
+    margin (README: 283 of 396)."""
     result = swapped_lists()
     untouched = sum(r["untouched"] for r in result.values())
-    assert sum(r["false_flags"] for r in result.values()) <= 0.025 * untouched
+    assert sum(r["false_flags"] for r in result.values()) <= 0.02 * untouched
     shifted = sum(r["shifted"] for r in result.values())
-    assert sum(r["caught"] for r in result.values()) >= 0.62 * shifted
+    assert sum(r["caught"] for r in result.values()) >= 0.66 * shifted
+
+
+def test_the_question_adapter_tells_an_answers_own_question_from_its_neighbour_better():
+    """On the lists the adapter never saw (E-H), each answer against its own question and the
+    one before it: through the adapter the own question wins more often than in plain MiniLM
+    cosine (measured 188 against 177 of 205)."""
+    from interviewer.analysis import Reader
+    from interviewer.analysis.text import clean_text
+    from interviewer.embeddings import MiniLMEmbedder
+
+    reader = Reader(MiniLMEmbedder())
+    plain = fitted = 0
+    for name in (
+        "prep_holdout5.jsonl",
+        "prep_holdout6.jsonl",
+        "prep_holdout7.jsonl",
+        "prep_holdout8.jsonl",
+    ):
+        rows = load(name)
+        for before, row in zip(rows, rows[1:], strict=False):
+            if not before["next_distinct"]:
+                continue
+            opening = clean_text(row["answer"])[:240]
+            own, other = row["question"], before["question"]
+            plain += reader.similarity(own, opening) > reader.similarity(other, opening)
+            fitted += reader.fit(own, opening) > reader.fit(other, opening)
+    assert fitted >= plain + 5, (fitted, plain)

@@ -101,3 +101,53 @@ def test_reference_vectors_are_kept_per_text_so_one_edit_embeds_one(tmp_path) ->
     fresh = Counting()
     expected = Reader(fresh, references=lambda: edited).similarity(edited[3], "a design answer")
     assert reader.similarity(edited[3], "a design answer") == pytest.approx(expected, abs=1e-6)
+
+
+class _Swapping:
+    """Unit vectors by keyword (alpha, beta, anything else), with an adapter that swaps the
+    alpha and beta axes: the tests can tell whether it was applied."""
+
+    dim = 3
+
+    def __init__(self, adapter: bool = True) -> None:
+        self.adapter = adapter
+
+    def embed(self, texts):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        axis = [0 if "alpha" in t else 1 if "beta" in t else 2 for t in texts]
+        return np.eye(3, dtype="float32")[axis]
+
+    def question_adapter(self):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        return np.eye(3, dtype="float32")[[1, 0, 2]] if self.adapter else None
+
+
+def test_fit_reads_questions_through_the_adapter_and_similarity_does_not() -> None:
+    reader = Reader(_Swapping(), references=lambda: ["beta question", "alpha question"])
+    assert reader.similarity("alpha question", "alpha answer") == pytest.approx(1.0)
+    assert reader.fit("alpha question", "alpha answer") == pytest.approx(0.0)
+    assert reader.fit("alpha question", "beta answer") == pytest.approx(1.0)
+    # the references are ranked by fit, or by plain cosine when asked
+    reader.similarity("gamma question", "beta answer")
+    assert reader.closest_others("gamma question", "beta answer", k=1)[0][0] == "alpha question"
+    assert reader.closest_others("gamma question", "beta answer", k=1, adapted=False)[0][0] == (
+        "beta question"
+    )
+
+
+def test_without_an_adapter_fit_is_the_plain_cosine() -> None:
+    reader = Reader(_Swapping(adapter=False))
+    assert reader.fit("alpha question", "beta answer") == reader.similarity(
+        "alpha question", "beta answer"
+    )
+
+
+def test_a_deferring_view_defers_fit_like_similarity() -> None:
+    shared = Reader(_Swapping())
+    with shared.deferring() as (view, pending):
+        assert view.fit("alpha question", "beta answer") is None
+    shared.prefetch(pending)
+    with shared.deferring() as (view, pending):
+        assert view.fit("alpha question", "beta answer") == pytest.approx(1.0) and not pending

@@ -9,7 +9,8 @@ answer's analysis, only its speed.
 Caches here:
 - stems of words (a Snowball stemmer is not thread-safe; misses take a lock);
 - question subjects (stems and concept groups of a question and its topics);
-- MiniLM vectors of texts and cosine similarities of (question, answer opening) pairs.
+- MiniLM vectors of texts and cosine similarities of (question, answer opening) pairs: plain
+  (``similarity``) and through the question adapter (``fit``, see ``evals/train_adapter.py``).
 """
 
 from __future__ import annotations
@@ -73,6 +74,10 @@ class Reader:
         self._subjects: dict[tuple[str, tuple[str, ...]], Subject] = {}
         self._vectors: dict[str, object] = {}
         self._similarities: dict[Pair, float] = {}
+        self._fits: dict[Pair, float] = {}  # the same pairs, question through the adapter
+        self._adapted: dict[str, Any] = {}  # question -> its adapted unit vector
+        # the embedder's question adapter, once asked for (a dict, so every view shares it)
+        self._adapter: dict[str, Any] = {}
         self._pending: list[Pair] | None = None  # set only on the per-batch views of deferring()
         # A batch's own questions (``with_questions``): an answer may fit one of them better.
         self._extra: tuple[str, ...] = ()
@@ -81,7 +86,7 @@ class Reader:
         self._index: dict[str, tuple[str, ...]] | None = None
         self._extra_index: dict[str, tuple[str, ...]] | None = None
         self._reference_cache: list[str] | None = None
-        self._combined: tuple[list[str], Any] | None = None  # see _all_references
+        self._combined: tuple[list[str], Any, Any] | None = None  # see _all_references
         self._vocabulary: frozenset[str] | None = None  # see known_words
 
     # -- subjects -------------------------------------------------------------------------------
@@ -141,6 +146,38 @@ class Reader:
         self.prefetch([key])
         return self._similarities[key]
 
+    def fit(self, question: str, answer: str) -> float | None:
+        """How well the answer text fits the question: the cosine of the question's adapted
+        vector with the answer's (``similarity`` when the embedder has no adapter). Relative
+        tests (which question does this answer fit best?) use this; the adapter was trained for
+        that and separates an answer's own question from its neighbours better (AUC 0.91 ->
+        0.93 on the real answers). Deferred like ``similarity``."""
+        key = (question, answer)
+        found = self._fits.get(key)
+        if found is not None:
+            return found
+        if self._pending is not None:
+            self._pending.append(key)
+            return None
+        self.prefetch([key])
+        return self._fits[key]
+
+    def _question_adapter(self) -> Any:
+        if "matrix" not in self._adapter:
+            make = getattr(self.embedder, "question_adapter", None)
+            self._adapter["matrix"] = make() if callable(make) else None
+        return self._adapter["matrix"]
+
+    def _adapt(self, matrix: Any) -> Any:
+        """Question vectors (n, dim) through the adapter, back to unit length."""
+        import numpy as np
+
+        adapter = self._question_adapter()
+        if adapter is None:
+            return matrix
+        mapped = np.asarray(matrix, dtype=np.float32) @ adapter
+        return mapped / np.maximum(np.linalg.norm(mapped, axis=-1, keepdims=True), 1e-12)
+
     def prefetch(self, pairs: list[Pair]) -> None:
         """Embed the given (question, answer) pairs in one batch and cache their cosines."""
         todo = [p for p in dict.fromkeys(pairs) if p not in self._similarities]
@@ -160,16 +197,25 @@ class Reader:
                 self._vectors.update(zip(texts, embedder.embed(texts), strict=True))
             if len(self._similarities) > MAX_SIMILARITIES:
                 self._similarities.clear()
+                self._fits.clear()
+            if len(self._adapted) > MAX_VECTORS:
+                self._adapted.clear()
+            for q in dict.fromkeys(q for q, _ in todo):
+                if q not in self._adapted:
+                    self._adapted[q] = self._adapt(self._vectors[q])
             for q, a in todo:
                 self._similarities[(q, a)] = float(self._vectors[q] @ self._vectors[a])  # type: ignore[operator]
+                self._fits[(q, a)] = float(self._adapted[q] @ self._vectors[a])
 
     def closest_others(
         self,
         question: str,
         answer: str,
         k: int = 5,
+        adapted: bool = True,
     ) -> list[tuple[str, float]]:
-        """The k reference questions closest to the answer, other than ``question``: (text, cos).
+        """The k reference questions the answer fits best (``fit``; plain cosine when not
+        ``adapted``), other than ``question``: (text, score).
 
         References are the bank's questions plus, on a ``with_questions`` view, a batch's own
         (those not in the bank are embedded on first use).
@@ -185,17 +231,18 @@ class Reader:
         refs = self._all_references()
         if refs is None:
             return []
-        texts, stacked = refs
+        texts, stacked, mapped = refs
         # the asked question itself (and its rewordings) count as the same question
         same = stacked @ np.asarray(q_vec) >= NEAR_DUPLICATE
-        scores = stacked @ np.asarray(a_vec)
+        scores = (mapped if adapted else stacked) @ np.asarray(a_vec)
         scores[same] = -1.0
         top = np.argsort(-scores)[:k]
         return [(texts[i], float(scores[i])) for i in top if scores[i] > -1.0]
 
-    def _all_references(self) -> tuple[list[str], Any] | None:
-        """(texts, unit vectors) of the bank's questions and this view's batch questions, built
-        once per view (not per answer); None when there are none or the vectors are deferred."""
+    def _all_references(self) -> tuple[list[str], Any, Any] | None:
+        """(texts, unit vectors, adapted unit vectors) of the bank's questions and this view's
+        batch questions, built once per view (not per answer); None when there are none or the
+        vectors are deferred."""
         if self._combined is not None:
             return self._combined
         import numpy as np
@@ -213,7 +260,8 @@ class Reader:
             blocks.append(np.stack([np.asarray(self._vectors[t]) for t in extra]))
         if not blocks:
             return None
-        combined = (texts + extra, np.vstack(blocks) if len(blocks) > 1 else blocks[0])
+        stacked = np.vstack(blocks) if len(blocks) > 1 else blocks[0]
+        combined = (texts + extra, stacked, self._adapt(stacked))
         if self._pending is None:  # a first pass's view is thrown away with its cache
             self._combined = combined
         return combined
@@ -366,4 +414,6 @@ class Reader:
             self._subjects.clear()
             self._vectors.clear()
             self._similarities.clear()
+            self._fits.clear()
+            self._adapted.clear()
             self.stem = Stemmer()

@@ -50,12 +50,15 @@ SEMANTIC_CHARS = 240  # the answer's opening carries its subject, and keeps this
 ABSOLUTE_CHARS = 240
 # Concept groups so wide that sharing one says nothing about sharing a subject.
 _WIDE_CONCEPTS = frozenset({"performance", "design-scale", "data-pipeline", "concurrency"})
-# How much closer (MiniLM cosine) an answer must be to another question than to the asked one,
-# when it names nothing that sets the asked question apart. Measured (evals/real.py, and the
-# swap check there: each real answer filed under its neighbouring question) with the file's
-# own questions and the bank's as references: the two real off-topic answers sit 0.32 and
-# 0.34 closer to another question; 0.25 flags 8 of ~320 on-topic answers, 0.3 flags 2.
-RELATIVE_MARGIN = 0.3
+# How much better an answer must fit another question than the asked one (``Reader.fit``: the
+# cosine through the question adapter; plain cosine for stories and scenes), when it names
+# nothing that sets the asked question apart. Measured (evals/real.py, and the swap check
+# there: each real answer filed under its neighbouring question) with the file's own questions
+# and the bank's as references. With plain cosine, 0.25 flagged 8 of ~320 on-topic answers and
+# 0.3 flagged 2. The adapter's margins run about a tenth smaller (its on-topic answers sit
+# further below, its misplaced ones as far above), so all margins here were scaled to 0.93 of
+# what they were: 0.26 (0.87) flags one real on-topic answer and two of the hard set's.
+RELATIVE_MARGIN = 0.28
 # In a file of answers (score-answers), closer to another question by at least this much, and
 # less than RELATIVE_MARGIN, the answer is off topic when it also names what sets the other
 # question apart and nothing of the asked one's: two signals for one weaker embedding margin.
@@ -64,18 +67,21 @@ RELATIVE_MARGIN = 0.3
 # redirected a real hobby answer that "fits" "something you built outside work". Swept at
 # 0.05-0.25 on the real answers and their swaps, our own sets and preparation list A
 # (evals/data/prep_holdout.jsonl): 0.2 is the lowest with no real on-topic answer flagged
-# (real swaps caught 44 -> 50 of 81); 0.15 and 0.1 flag more and catch no more.
-NEIGHBOUR_MARGIN = 0.2
+# (real swaps caught 44 -> 50 of 81); 0.15 and 0.1 flag more and catch no more. Through the
+# adapter (see RELATIVE_MARGIN): 0.18.
+NEIGHBOUR_MARGIN = 0.18
 # A word of the other question names its subject when at most this many questions use it.
 RARE_IN_OTHER = 8
 # Closer to another question by this much, the answer is off topic even if it uses a word of
-# the asked question: no on-topic answer in our sets (real or written) comes within 0.48.
-UNMISTAKABLE_MARGIN = 0.5
+# the asked question: no on-topic answer in our sets (real or written) came within 0.48 in plain
+# cosine; through the adapter, 0.47.
+UNMISTAKABLE_MARGIN = 0.47
 # An open question's answer that tells no situation (an opinion, a how-to) and sits this much
 # closer to another question answers that one. Measured (evals/real.py's swap check, our own
 # sets): 0.35-0.4 flags 7 of 14 real answers filed under a neighbouring open question and none
 # of 94 on-topic answers to open questions; every on-topic answer above 0.4 tells a story.
-OPEN_MARGIN = 0.4
+# Through the adapter (see RELATIVE_MARGIN): 0.37.
+OPEN_MARGIN = 0.37
 # Below this many content words an answer's embedding is too noisy to say it fits elsewhere:
 # no off-topic answer in our sets (real, swapped or written) is that short, and on-topic
 # one-liners were the first false flags.
@@ -279,7 +285,16 @@ def judge_relevance(
         batch = reader.batch  # a file of answers: where misfiled ones come from
         floor = NEIGHBOUR_MARGIN if batch and not (story or scene or brief) else RELATIVE_MARGIN
         if _fits_elsewhere(
-            reader, subject, question, opening, a_stems, a_concepts, floor, story=story, brief=brief
+            reader,
+            subject,
+            question,
+            opening,
+            a_stems,
+            a_concepts,
+            floor,
+            story=story,
+            brief=brief,
+            scene=scene,
         ):
             return False, own
     if own > (0.0 if short else LEXICAL_MAX):
@@ -303,6 +318,7 @@ def _fits_elsewhere(
     floor: float = RELATIVE_MARGIN,
     story: bool = False,
     brief: bool = False,
+    scene: bool = False,
 ) -> bool:
     """The answer's opening is clearly closer to another question, and names nothing that sets
     the asked question apart from that one.
@@ -320,10 +336,15 @@ def _fits_elsewhere(
     question whose subject the other one wholly covers ("caching" beside "cache invalidation")
     is no evidence either way.
     """
-    asked = reader.similarity(question, opening)
+    # The adapter learned from direct questions, whose answers take up their subject. A told
+    # story or a response to a scene never does, so for them the plain cosine (which the wide
+    # margin was measured on) decides: through the adapter, "I mentor first, pair programming"
+    # under "what if someone keeps writing bad code?" fit the mentoring question 0.32 better.
+    adapted = not (story or scene)
+    asked = reader.fit(question, opening) if adapted else reader.similarity(question, opening)
     if asked is None:
         return False  # a batch's first pass: decided when the vectors are in
-    for text, score in reader.closest_others(question, opening):
+    for text, score in reader.closest_others(question, opening, adapted=adapted):
         if score - asked < floor:
             return False  # closest first: no later question fits clearly better
         other = reader.subject(text, ())
@@ -376,7 +397,7 @@ def _fits_elsewhere_open(
 ) -> bool:
     """An answer to an open question, telling no situation, whose opening is far closer
     (``margin``) to another question than to the asked one."""
-    asked = reader.similarity(question, opening)
+    asked = reader.fit(question, opening)
     if asked is None:
         return False  # a batch's first pass: decided when the vectors are in
     others = reader.closest_others(question, opening, k=1)
