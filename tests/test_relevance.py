@@ -264,3 +264,27 @@ def test_an_answer_to_a_question_about_them_must_speak_of_them(bank_reader: Read
         "lights on for the last one."
     )
     assert analyse_answer(leave, mine, reader=view, check_short=False).on_topic
+
+
+BURNOUT = "Working remotely can cause stress and burnout. How do you handle that?"
+TEAMMATE_BUG = "A teammate pushed a change that broke checkout. How would you react?"
+# Our own example: one incidental word of the asked question ("caused") in an answer to its
+# neighbour, which it fits far better.
+TEAMMATE_ANSWER = (
+    "First I'd look at the diff to see what caused the failure and either fix it myself or pair "
+    "with my teammate on it, no blame. Once checkout works again I'd suggest a test for that "
+    "path and a second reviewer on payment code so it doesn't happen again."
+)
+
+
+def test_one_word_of_the_question_in_passing_does_not_make_an_answer_on_topic(
+    bank_reader: Reader,
+) -> None:
+    view = bank_reader.with_questions([TEAMMATE_BUG, BURNOUT])
+    assert not analyse_answer(BURNOUT, TEAMMATE_ANSWER, reader=view, check_short=False).on_topic
+    assert analyse_answer(TEAMMATE_BUG, TEAMMATE_ANSWER, reader=view, check_short=False).on_topic
+    own = (
+        "Remote work stresses me when days blur, so I keep fixed hours, walk at lunch and turn "
+        "off notifications after six. When I feel burnout coming I tell my manager early."
+    )
+    assert analyse_answer(BURNOUT, own, reader=view, check_short=False).on_topic
