@@ -5,8 +5,9 @@ Off-topic is measured on a hard written set (offtopic.jsonl) and on eight prepar
 was written as a held-out set and then used to choose NEIGHBOUR_MARGIN; list B was written
 after that and measured once, and its two false flags led to the about-the-candidate rule.
 Lists A-D (with dev and test) are the question adapter's training data (evals/train_adapter.py);
-E and F were measured once when written; G and H were written after the adapter and measured
-once with it and with the code before it (README).
+E and F were measured once when written; G-L were written after the adapter and measured once
+with it and with the code before it (README); I-L then chose one rule (a file's smaller
+margin is for its own questions, not the bank's).
 
     python -m evals.run [--split dev|test] [--json]
 
@@ -151,7 +152,17 @@ PREP_LISTS = {
     "prep_holdout6.jsonl": "a distributed-systems backend preparation list (F)",
     "prep_holdout7.jsonl": "a startup backend / platform preparation list (G)",
     "prep_holdout8.jsonl": "a mobile engineering preparation list (H)",
+    "prep_holdout9.jsonl": "a full-stack / AI-product preparation list, terser (I)",
+    "prep_holdout10.jsonl": "a behavioural preparation list, terser (J)",
+    "prep_holdout11.jsonl": "a cloud / SRE / security preparation list, terser (K)",
+    "prep_holdout12.jsonl": "a tech-lead / product preparation list, terser (L)",
 }
+# Lists I-L were written asking for many answers that never use their question's words (as
+# some candidates answer). There the false-flag target (2%) is not met: MiniLM does not connect
+# "cite the source material" with "hallucinations" (README, Known limits).
+TERSE_LISTS = frozenset(
+    {"prep_holdout9.jsonl", "prep_holdout10.jsonl", "prep_holdout11.jsonl", "prep_holdout12.jsonl"}
+)
 
 
 def prep_lists() -> dict[str, Any]:
@@ -300,6 +311,7 @@ def report(split: str) -> dict[str, Any]:
     }
     prep_on = sum(p["n"] for p in result["prep_lists"].values())
     prep_ff = sum(len(p["false_flags"]) for p in result["prep_lists"].values())
+    # reported per list above; the target is checked on all of them, the terse ones included
     result["passed"] = {
         "spearman": result["rated"]["spearman"] >= THRESHOLDS["spearman"],
         "pairs": len(result["pairs"]["failures"]) <= THRESHOLDS["pair_failures"],

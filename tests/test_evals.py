@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from evals.run import (
+    TERSE_LISTS,
     gaming,
     load,
     off_topic,
@@ -43,18 +44,45 @@ def test_off_topic_false_flags_at_most_two_percent():
     assert result["recall"] > 0.2  # it does catch some: the check is not switched off
 
 
-def test_preparation_lists_misfiled_answers_caught_and_none_flagged_wrongly():
-    """Each answer under its own question: at most 2% flagged over the eight lists (measured:
-    4 of 480). Each filed under the previous question: the measured level minus a small margin
-    (README: 185 of 382, 138 without the true question), a guard against losing recall, not
-    the issue's target (4 of 5)."""
-    result = prep_lists()
-    on_topic = sum(p["n"] for p in result.values())
-    false_flags = [i for p in result.values() for i in p["false_flags"]]
-    assert len(false_flags) <= 0.02 * on_topic, false_flags
-    shifted = sum(p["shifted"] for p in result.values())
-    assert sum(p["caught"] for p in result.values()) >= 0.45 * shifted
-    assert sum(p["caught_without_true_question"] for p in result.values()) >= 0.33 * shifted
+def _pooled(result: dict, terse: bool, key: str) -> int:
+    """Sum of ``key`` (a count, or a list's length) over lists A-H or the terse ones I-L."""
+    values = [v[key] for name, v in result.items() if (name in TERSE_LISTS) == terse]
+    return sum(len(v) if isinstance(v, list) else v for v in values)
+
+
+# (terse lists?, most false flags, least caught, least caught without the true question)
+# Lists A-H: at most 2% of on-topic answers flagged (measured 3 of 480). Lists I-L, written
+# with many answers that never use their question's words: measured 24 of 320 (7.5%), where
+# the target is missed (README, Known limits); guarded so it does not grow. Caught: the
+# measured level minus a margin (A-H 187 and 131 of 392; I-L 111 and 102 of 286), a guard
+# against losing recall, not the issue's target (4 of 5).
+LIST_GUARDS = [(False, 0.02, 0.45, 0.31), (True, 0.085, 0.35, 0.32)]
+
+
+@pytest.fixture(scope="module")
+def listed():
+    return prep_lists()
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return shifted_lists()
+
+
+@pytest.fixture(scope="module")
+def swaps():
+    return swapped_lists()
+
+
+@pytest.mark.parametrize(("terse", "most_flagged", "caught", "alone"), LIST_GUARDS)
+def test_preparation_lists_misfiled_answers_caught_and_few_flagged_wrongly(
+    listed, terse, most_flagged, caught, alone
+):
+    """Each answer under its own question (false flags); each filed under the previous one."""
+    assert _pooled(listed, terse, "false_flags") <= most_flagged * _pooled(listed, terse, "n")
+    shifted = _pooled(listed, terse, "shifted")
+    assert _pooled(listed, terse, "caught") >= caught * shifted
+    assert _pooled(listed, terse, "caught_without_true_question") >= alone * shifted
 
 
 def test_gaming_never_raises_a_score_by_more_than_a_quarter():
@@ -62,26 +90,34 @@ def test_gaming_never_raises_a_score_by_more_than_a_quarter():
     assert result["violations"] == [], result["violations"]
 
 
-def test_answers_shifted_within_a_file_are_caught_and_the_rest_left_alone():
+# (terse lists?, most untouched answers flagged, least caught). Measured: runs A-H 269 of 428
+# caught, 4 of 480 untouched flagged; I-L 156 of 293, 27 of 328. Swaps A-H 284 of 396, 8 of
+# 496; I-L 156 of 282, 27 of 328 (the lists' own false flags, see above).
+@pytest.mark.parametrize(
+    ("terse", "most_flagged", "caught"), [(False, 0.02, 0.59), (True, 0.1, 0.48)]
+)
+def test_answers_shifted_within_a_file_are_caught_and_the_rest_left_alone(
+    runs, terse, most_flagged, caught
+):
     """Runs of three answers rotated by a row, whole lists scored as `score-answers` scores a
-    file: at most 2% of the untouched answers flagged (measured 5 of 480); caught at the
-    measured level minus a margin (README: 269 of 428), a guard, not the issue's target."""
-    result = shifted_lists()
-    untouched = sum(r["untouched"] for r in result.values())
-    assert sum(r["false_flags"] for r in result.values()) <= 0.02 * untouched
-    shifted = sum(r["shifted"] for r in result.values())
-    assert sum(r["caught"] for r in result.values()) >= 0.59 * shifted
+    file."""
+    result = runs
+    assert _pooled(result, terse, "false_flags") <= most_flagged * _pooled(
+        result, terse, "untouched"
+    )
+    assert _pooled(result, terse, "caught") >= caught * _pooled(result, terse, "shifted")
 
 
-def test_swapped_neighbours_in_a_file_are_caught():
-    """Neighbouring answers swapped in place, whole lists scored as files. Untouched answers
-    flagged: measured 9 of 496 (1.8%), at most 2%; caught at the measured level minus a
-    margin (README: 283 of 396)."""
-    result = swapped_lists()
-    untouched = sum(r["untouched"] for r in result.values())
-    assert sum(r["false_flags"] for r in result.values()) <= 0.02 * untouched
-    shifted = sum(r["shifted"] for r in result.values())
-    assert sum(r["caught"] for r in result.values()) >= 0.66 * shifted
+@pytest.mark.parametrize(
+    ("terse", "most_flagged", "caught"), [(False, 0.02, 0.66), (True, 0.1, 0.5)]
+)
+def test_swapped_neighbours_in_a_file_are_caught(swaps, terse, most_flagged, caught):
+    """Neighbouring answers swapped in place, whole lists scored as files."""
+    result = swaps
+    assert _pooled(result, terse, "false_flags") <= most_flagged * _pooled(
+        result, terse, "untouched"
+    )
+    assert _pooled(result, terse, "caught") >= caught * _pooled(result, terse, "shifted")
 
 
 def test_the_question_adapter_tells_an_answers_own_question_from_its_neighbour_better():

@@ -151,3 +151,10 @@ def test_a_deferring_view_defers_fit_like_similarity() -> None:
     shared.prefetch(pending)
     with shared.deferring() as (view, pending):
         assert view.fit("alpha question", "beta answer") == pytest.approx(1.0) and not pending
+
+
+def test_a_views_batch_questions_are_its_own_not_the_readers() -> None:
+    reader = Reader(_Swapping(), references=lambda: ["beta question"])
+    view = reader.with_questions(["alpha question"])
+    assert view.in_batch("alpha question") and not view.in_batch("beta question")
+    assert not reader.in_batch("alpha question")

@@ -271,6 +271,10 @@ class Reader:
         """Whether this is a batch's view (``with_questions``): `score-answers` reading a file."""
         return bool(self._extra)
 
+    def in_batch(self, question: str) -> bool:
+        """Whether ``question`` is one of this view's batch questions (a file's own)."""
+        return question in self._extra
+
     def question_frequency(self, stem: str) -> int:
         """In how many reference questions (the bank's, and a view's batch) ``stem`` occurs."""
         return len(self._postings().get(stem, ())) + len(self._extra_postings().get(stem, ()))
