@@ -145,3 +145,11 @@ def test_the_question_adapter_tells_an_answers_own_question_from_its_neighbour_b
             plain += reader.similarity(own, opening) > reader.similarity(other, opening)
             fitted += reader.fit(own, opening) > reader.fit(other, opening)
     assert fitted >= plain + 5, (fitted, plain)
+
+
+def test_the_shipped_question_adapter_is_what_its_script_trains():
+    """`python -m evals.train_adapter --check`: the .npy in the package is reproducible from
+    our own data, so no one ships a hand-edited or stale matrix."""
+    from evals.train_adapter import main
+
+    assert main(["--check"]) == 0
