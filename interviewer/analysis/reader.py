@@ -136,15 +136,7 @@ class Reader:
         On a ``deferring()`` view an unknown pair is recorded and None returned, so a batch can
         embed every pair it needs in one call (``prefetch``) and then read the cache.
         """
-        key = (question, answer)
-        found = self._similarities.get(key)
-        if found is not None:
-            return found
-        if self._pending is not None:
-            self._pending.append(key)
-            return None
-        self.prefetch([key])
-        return self._similarities[key]
+        return self._cosine(self._similarities, question, answer)
 
     def fit(self, question: str, answer: str) -> float | None:
         """How well the answer text fits the question: the cosine of the question's adapted
@@ -152,15 +144,20 @@ class Reader:
         tests (which question does this answer fit best?) use this; the adapter was trained for
         that and separates an answer's own question from its neighbours better (AUC 0.91 ->
         0.93 on the real answers). Deferred like ``similarity``."""
+        return self._cosine(self._fits, question, answer)
+
+    def _cosine(self, cache: dict[Pair, float], question: str, answer: str) -> float | None:
+        """The pair's value from ``cache`` (filled by ``prefetch``), or None, recorded, when
+        deferring."""
         key = (question, answer)
-        found = self._fits.get(key)
+        found = cache.get(key)
         if found is not None:
             return found
         if self._pending is not None:
             self._pending.append(key)
             return None
         self.prefetch([key])
-        return self._fits[key]
+        return cache[key]
 
     def _question_adapter(self) -> Any:
         if "matrix" not in self._adapter:
