@@ -26,6 +26,7 @@ from typing import Protocol
 
 import numpy as np
 
+from interviewer.analysis.text import without_surrogates
 from interviewer.errors import EmbeddingUnavailable
 
 DIM = 384
@@ -313,7 +314,7 @@ class MiniLMEmbedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts in length-sorted batches, each padded only to its own longest text."""
-        texts = list(texts)
+        texts = [without_surrogates(t) for t in texts]  # the tokenizer refuses lone surrogates
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         if not texts:
             return out

@@ -182,6 +182,23 @@ def test_score_answers_keeps_one_output_line_per_input_line(capsys, tmp_path):
     assert "empty line" in lines[1]["error"] and lines[2]["id"] == "y"
 
 
+def test_score_answers_reads_legal_jsonl_however_exported(capsys, tmp_path):
+    """A byte-order mark, a U+2028 or U+0085 inside a string and a lone surrogate ("\\ud800")
+    are all legal: every row is scored, one output line per input line."""
+    path = tmp_path / "exported.jsonl"
+    rows = [
+        {"id": "bom", "question": "How do you pick a cache TTL?", "answer": "By staleness."},
+        {"id": "sep", "question": "Why?", "answer": "First line\u2028second\u0085third."},
+        {"id": "lone", "question": "How do you test?", "answer": "Unit tests \ud800 first."},
+    ]
+    text = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows[:2])
+    path.write_bytes(b"\xef\xbb\xbf" + (text + "\r\n").encode() + json.dumps(rows[2]).encode())
+    assert main(["score-answers", str(path)]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [(x["id"], x["line"]) for x in lines] == [("bom", 1), ("sep", 2), ("lone", 3)]
+    assert all("overall" in x for x in lines)
+
+
 def test_score_answers_with_no_scorable_line_is_exit_2(capsys, tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text('{broken\n{"id": "x", "question": "Why?"}\n')

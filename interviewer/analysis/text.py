@@ -24,16 +24,25 @@ _ESCAPE = re.compile(
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
+# Lone UTF-16 surrogates ("\ud800" in a JSON string is legal JSON): not text, and the tokenizer
+# refuses them, so each becomes the replacement character.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n\s*(?:[-*\u2022]\s+|\d+[.)]\s+)?|\s+(?=[-*\u2022]\s)")
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#./'-]*[a-z0-9+#]|[a-z0-9]", re.IGNORECASE)
 
 
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone UTF-16 surrogate replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def clean_text(text: str) -> str:
-    """Normalise unicode (NFC), drop terminal escapes, control and bidi characters, trim.
+    """Normalise unicode (NFC), drop terminal escapes, control and bidi characters, replace
+    lone surrogates, trim.
 
     Newlines and tabs are kept; they carry structure (lists, paragraphs).
     """
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", without_surrogates(text))
     text = _ESCAPE.sub("", text)
     text = _CONTROL.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")

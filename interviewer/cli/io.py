@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..analysis.text import without_surrogates
 from ..errors import InputError
 
 
@@ -37,9 +38,13 @@ def read_jsonl(path: str) -> list[tuple[int, Any | None, str | None]]:
     An empty file (nothing but whitespace) is an InputError that says so.
     """
     try:
-        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        # utf-8-sig: a byte-order mark (Notepad, Excel exports) is not part of the first line.
+        text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    # JSONL lines end at "\n" (or "\r\n") only: U+2028 or U+0085 inside a string is legal JSON,
+    # and str.splitlines() would cut the line there.
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     if not any(line.strip() for line in lines):
         raise InputError(f"{path} is empty: expected one JSON object per line")
     out: list[tuple[int, Any | None, str | None]] = []
@@ -50,7 +55,7 @@ def read_jsonl(path: str) -> list[tuple[int, Any | None, str | None]]:
                 out.append((number, None, f"line {number}: empty line"))
             continue
         try:
-            out.append((number, json.loads(line), None))
+            out.append((number, _without_surrogates(json.loads(line)), None))
         except json.JSONDecodeError as exc:
             # json's messages end in "at" where they give a position ("Unterminated string
             # starting at"): finish the sentence with the column.
@@ -59,6 +64,18 @@ def read_jsonl(path: str) -> list[tuple[int, Any | None, str | None]]:
                 (number, None, f"line {number}, column {exc.colno}: not valid JSON ({where})")
             )
     return out
+
+
+def _without_surrogates(value: Any) -> Any:
+    """A parsed JSON value with lone surrogates ("\\ud800", legal JSON, not text) in its
+    strings replaced by U+FFFD, so no later step (tokenizer, output) trips on them."""
+    if isinstance(value, str):
+        return without_surrogates(value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 MAX_REPORTED = 10  # bad lines listed one by one; the rest are counted
