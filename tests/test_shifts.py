@@ -98,4 +98,6 @@ def test_two_neighbouring_answers_swapped_are_both_flagged(reader: Reader) -> No
     lines = scored(reader, swapped)
     assert [line["on_topic"] for line in lines] == [True, True, False, False, True]
     # each is off topic (one may already be so on its own); the swap names the other question
+    # in both, also in one the relative test flagged alone
     assert "fits_neighbour" in lines[2]["flags"] and ROWS[3][0] in lines[2]["feedback"]
+    assert "fits_neighbour" in lines[3]["flags"] and ROWS[2][0] in lines[3]["feedback"]

@@ -107,11 +107,21 @@ def _score_chunk(
         for line, (_, obj, _) in zip(out, chunk, strict=True)
     ]
     for i, neighbour in shifted_rows(reader, rows).items():
-        if out[i].get("on_topic"):
+        # on topic until now, or off topic already (then the feedback gains the question it
+        # seems to answer); a retold, empty or noisy answer keeps what it was flagged for
+        if out[i].get("on_topic") or set(out[i].get("flags", ())) & _OTHER_FAULTS == set():
             out[i] = _score_row(
-                *chunk[i], max_chars=max_chars, reader=reader, fits_neighbour=neighbour
+                *chunk[i],
+                max_chars=max_chars,
+                reader=reader,
+                repeated=repeated[i],
+                fits_neighbour=neighbour,
             )
     return out
+
+
+# Flags a misplaced row keeps instead of ``fits_neighbour``.
+_OTHER_FAULTS = frozenset({"repeated_answer", "empty", "noise", "evasive", "not_english"})
 
 
 def _pair(obj: Any | None) -> tuple[str, str] | None:
