@@ -180,11 +180,23 @@ def test_instructions_to_the_scorer_are_still_steering(sentence, reader):
         "Я оптимизировал запросы к базе данных и добавил индексы, время ответа упало вдвое.",
         "データベースのクエリを最適化して、インデックスを追加しました。",
         "Wir haben die Datenbank mit Indizes optimiert und die Antwortzeit halbiert.",
+        # another script with an English tool name or two in it
+        "Я оптимизировал запросы в PostgreSQL и добавил индексы, время ответа упало вдвое.",
+        "PostgreSQLのクエリを最適化して、インデックスを追加しました。",
     ],
 )
 def test_an_answer_in_another_script_is_not_english_not_empty(answer: str) -> None:
     a = analyse_answer("How do you speed up a slow query?", answer)
     assert a.not_english and not a.empty and not a.on_topic
+
+
+def test_an_english_answer_with_a_few_foreign_letters_is_english() -> None:
+    a = analyse_answer(
+        "How do you localise a web app?",
+        "We kept 日本語 and Deutsch labels in message files and tested them with Playwright in "
+        "three browsers; the Zürich team reviewed every string before release.",
+    )
+    assert not a.not_english and a.on_topic
 
 
 def test_a_bare_tool_list_is_vague_not_foreign() -> None:

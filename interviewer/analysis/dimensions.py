@@ -27,6 +27,7 @@ _SUBJECT_WORDS = re.compile(
 )
 METRIC_SALAD_NUMBERS = 3  # measurements in one sentence that need a subject to count
 NOT_ENGLISH_MIN_WORDS = 6  # shorter replies are judged on depth only
+FOREIGN_MIN_LETTERS = 12  # letters of another script: fewer are a name or a quoted term
 # A run-on answer ("we did X, and then Y, and so Z") says as much in one sentence as three
 # short ones: it gets the embedding relevance check too.
 SUBSTANTIVE_WORDS = 30
@@ -393,8 +394,14 @@ def analyse_answer(
     tokens = all_tokens
     evasive = not empty and content_words < 25 and bool(lx.EVASIVE.search(text))
     noise = not empty and not evasive and _is_noise(words(text), reader)  # "idk" is evasive
+    # Mostly letters of another script, with a tool name or two in English ("Я использую
+    # JavaScript каждый день"): another language too.
+    mostly_foreign = foreign >= FOREIGN_MIN_LETTERS and foreign > 2 * sum(
+        1 for ch in text if ch.isascii() and ch.isalpha()
+    )
     not_english = not noise and (
         (word_count == 0 and not empty)
+        or mostly_foreign
         or (
             len(tokens) >= NOT_ENGLISH_MIN_WORDS
             and sum(1 for t in tokens if t in lx.STOPWORDS) / len(tokens) < NOT_ENGLISH_RATIO
