@@ -199,6 +199,19 @@ def test_score_answers_reads_legal_jsonl_however_exported(capsys, tmp_path):
     assert all("overall" in x for x in lines)
 
 
+def test_score_answers_reads_standard_input_as_dash():
+    row = {"id": "x", "question": "How do you pick a cache TTL?", "answer": "By staleness."}
+    done = subprocess.run(
+        [sys.executable, "-m", "interviewer", "score-answers", "-"],
+        input=json.dumps(row) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["id"] == "x"
+
+
 def test_score_answers_with_no_scorable_line_is_exit_2(capsys, tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text('{broken\n{"id": "x", "question": "Why?"}\n')

@@ -122,7 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--topic", default=None, help="e.g. caching, incident response")
     p.add_argument("--level", choices=LEVELS)
     p = add("score-answers", cmd_score_answers, "score answers from a JSONL file")
-    p.add_argument("file", metavar="FILE.jsonl", help='lines of {"id","question","answer"}')
+    p.add_argument(
+        "file", metavar="FILE.jsonl", help='lines of {"id","question","answer"}; - for stdin'
+    )
     p.add_argument("--strict", action="store_true", help="exit 2 if any line had an error")
     p = add("calibrate", cmd_calibrate, "agreement of the scorer with labels", json_flag=False)
     p.add_argument(

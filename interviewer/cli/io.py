@@ -35,13 +35,21 @@ def read_text_file(path: str | None, what: str) -> str | None:
 def read_jsonl(path: str) -> list[tuple[int, Any | None, str | None]]:
     """(line number, parsed object or None, error or None) for each non-blank line.
 
+    ``path`` "-" reads standard input.
+
     An empty file (nothing but whitespace) is an InputError that says so.
     """
     try:
         # utf-8-sig: a byte-order mark (Notepad, Excel exports) is not part of the first line.
-        text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
+        if path == "-":
+            data = sys.stdin.buffer.read()
+            text = data.decode("utf-8-sig", errors="replace")
+        else:
+            text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if path == "-":
+        path = "standard input"
     # JSONL lines end at "\n" (or "\r\n") only: U+2028 or U+0085 inside a string is legal JSON,
     # and str.splitlines() would cut the line there.
     lines = [line.removesuffix("\r") for line in text.split("\n")]
