@@ -350,8 +350,10 @@ def _fits_elsewhere(
         if score - asked < RELATIVE_MARGIN and not reader.in_batch(text):
             # The smaller margin is for a file's own questions, where misfiled answers come
             # from; a bank question fitting a little better mostly means the answer does not
-            # name its subject (measured on four fresh lists: 5 of 29 false flags, and 8 of
-            # 229 misfiled answers caught). A file's question may still follow.
+            # name its subject. Measured on the terse lists I-L: 5 of their 29 false flags
+            # go; on lists A-H, 4 of 191 answers filed under the previous question are no
+            # longer caught (11 of 142 with their own question left out of the file). A
+            # file's question may still follow.
             continue
         other = reader.subject(text, ())
         apart = _apart(subject, other)
@@ -381,8 +383,8 @@ def _fits_elsewhere(
 
 
 # A passing mention (``_named_in_passing``) needs the asked question to have at least this many
-# distinctive words. Measured on the real answers and our eight lists: the rule catches 6 more
-# of 382 list answers filed under the next question, 1 more real one (and 3 more in swapped
+# distinctive words. Measured on the real answers and lists A-H: the rule catches 6 more of 392
+# list answers filed under the previous question, 1 more real one (and 3 more in swapped
 # pairs), and flags no on-topic answer that was not flagged before; 3 instead of 2 loses 1.
 PASSING_MIN_APART = 2
 
