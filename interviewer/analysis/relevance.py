@@ -26,6 +26,14 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as lx
 from .concepts import STEM_TO_CONCEPTS, concepts_of
+from .question_forms import (
+    OPEN_QUESTION,
+    SCENARIO_PROMPT,
+    STORY_PROMPT,
+    STRONGLY_OPEN,
+    about_them,
+    speaks_for_them,
+)
 from .text import stem, words
 
 if TYPE_CHECKING:
@@ -172,52 +180,6 @@ def overlap(subject: Subject, a_stems: frozenset[str], a_concepts: frozenset[str
     return round(direct + concept, 3)
 
 
-# Questions whose subject the candidate chooses: "your hardest bug", "a project you're proud of".
-_OPEN_QUESTION = re.compile(
-    r"\b(?:your|you've|you have|you're|you)\b[^?.]{0,40}\b(?:biggest|hardest|most|best|worst|"
-    r"favou?rite|proudest|last|recent|current|previous)\b|\b(?:a|one|any) (?:project|system|"
-    r"codebase|library|decision|time|situation|problem|bug|mistake|thing|feature|role|team)\b|"
-    r"\bwalk me through\b|\bwhich of your\b|\bpick (?:a|one)\b|\btell me about (?:a|your|one|the)\b|"
-    r"\bthe (?:biggest|hardest|most|best|worst|toughest|largest)\b|\bwhat did you\b|"
-    r"\b(?:something|anything) you\b|\byou (?:took on|owned|built|led|shipped|made)\b",
-    re.IGNORECASE,
-)
-# Questions about the candidate or the company ("tell me about yourself", "where do you see
-# yourself in five years?", "what attracts you to our company?", "any questions for us?"): any
-# of their work or of ours answers them, and such answers fit the technical questions they
-# mention far better than the question itself. The relative test never runs.
-_CLOSING = r"\b(?:any|some) questions? for (?:me|us)\b"  # the closing question
-_ATTRACTS = r"\battracts? you\b"
-_ABOUT_THEM = re.compile(
-    r"\btell (?:me|us) (?:a bit |a little )?about yourself\b|\bintroduce yourself\b|"
-    rf"{_ATTRACTS}|{_CLOSING}|\bsee yourself\b|"
-    r"\b(?:career|long-term) (?:goals?|plans?|ambitions?)\b|"
-    r"\bwhy (?:do you want to|would you like to|are you interested|should we)\b|"
-    r"\b(?:why|what)\b[^?.]{0,40}\b(?:our|this) (?:company|team|role|position|product|mission|"
-    r"startup)\b",
-    re.IGNORECASE,
-)
-# Questions asking for a story: a told story's words are its own situation's, not the prompt's.
-_STORY_PROMPT = re.compile(
-    r"\b(?:tell (?:me|us) about|describe|walk me through|give (?:me|us) an example|"
-    r"a time (?:you|when)|have you (?:ever|had|been|seen|dealt|tackled|led|made|built))\b",
-    re.IGNORECASE,
-)
-# Questions setting a scene and asking for a response ("what if someone keeps writing bad
-# code?"): the answer's words are the response's (mentoring, a rollback), not the scene's.
-_SCENARIO_PROMPT = re.compile(
-    r"\bwhat if\b|\bwhat (?:do|would|will) you do (?:if|when)\b|\bhow (?:do|would|will) you "
-    r"(?:react|respond)\b|^\s*if (?:a|an|the|your|someone|somebody)\b",
-    re.IGNORECASE,
-)
-# The candidate picks the subject whatever words follow: "walk me through a PR you're proud of".
-_STRONGLY_OPEN = re.compile(
-    r"\bwhich (?:part|parts|piece|bit|area|aspect) of your\b|\bwalk me through (?:a|an|one|your)\b|\bproud of\b|\bwhich of your\b|\bpick (?:a|one)\b|"
-    r"\byour (?:biggest|hardest|favou?rite|proudest|best|worst)\b",
-    re.IGNORECASE,
-)
-
-
 def judge_relevance(
     reader: Reader,
     question: str,
@@ -254,13 +216,13 @@ def judge_relevance(
         # The subject is the candidate or the company: anything of theirs answers, but it must
         # speak of them ("I", "my", "we") or, to "any questions for us?", ask something. A
         # textbook account of TLS that fits another question far better answers that one.
-        if not relative or content_words < RELATIVE_MIN_WORDS or _speaks_for_them(question, answer):
+        if not relative or content_words < RELATIVE_MIN_WORDS or speaks_for_them(question, answer):
             return True, own
         return not _fits_elsewhere_open(
             reader, question, answer[:SEMANTIC_CHARS], RELATIVE_MARGIN
         ), own
-    if _STRONGLY_OPEN.search(question) or (
-        not subject.concepts - _BROAD_CONCEPTS and _OPEN_QUESTION.search(question)
+    if STRONGLY_OPEN.search(question) or (
+        not subject.concepts - _BROAD_CONCEPTS and OPEN_QUESTION.search(question)
     ):
         # An open question ("your biggest project"): the subject is theirs. Measured: on-topic
         # answers to open questions sit as far from them in meaning as off-topic ones do, so
@@ -280,8 +242,8 @@ def judge_relevance(
         # A told story answering "tell me about a time...", or a response to a scene ("what if
         # someone..."), sits far from the question's words whatever it is about, so only the
         # wide margin counts for it.
-        story = told and bool(_STORY_PROMPT.search(question))
-        scene = bool(_SCENARIO_PROMPT.search(question))
+        story = told and bool(STORY_PROMPT.search(question))
+        scene = bool(SCENARIO_PROMPT.search(question))
         batch = reader.batch  # a file of answers: where misfiled ones come from
         floor = NEIGHBOUR_MARGIN if batch and not (story or scene or brief) else RELATIVE_MARGIN
         if _fits_elsewhere(
@@ -416,12 +378,6 @@ def _names_other(reader: Reader, theirs: Subject, a_stems: frozenset[str]) -> bo
     return False
 
 
-def about_them(question: str) -> bool:
-    """Whether the question is about the candidate or the company ("where do you see yourself
-    in five years?", "any questions for us?"): any of their work answers it."""
-    return bool(_ABOUT_THEM.search(question))
-
-
 def _fits_elsewhere_open(
     reader: Reader, question: str, opening: str, margin: float = OPEN_MARGIN
 ) -> bool:
@@ -432,27 +388,6 @@ def _fits_elsewhere_open(
         return False  # a batch's first pass: decided when the vectors are in
     others = reader.closest_others(question, opening, k=1)
     return bool(others) and others[0][1] - asked >= margin
-
-
-_FIRST_PERSON = re.compile(
-    r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|our|us)\b", re.IGNORECASE
-)
-_ABOUT_COMPANY = re.compile(
-    rf"{_ATTRACTS}|\b(?:our|this|the) (?:company|team|role|position|product|mission|startup)\b",
-    re.IGNORECASE,
-)
-
-
-def _speaks_for_them(question: str, answer: str) -> bool:
-    """Whether an answer to a question about the candidate or the company has their form: it
-    asks something (to "any questions for us?") or speaks of the candidate."""
-    if _ABOUT_COMPANY.search(question) and re.search(r"\byou(?:'re|r)?\b", answer, re.I):
-        return True  # the company, addressed: "you're building payments in-house"
-    if re.search(_CLOSING, question, re.IGNORECASE):
-        return "?" in answer or bool(
-            re.search(r"\b(?:wonder|curious|like to (?:know|ask|hear))\b", answer, re.IGNORECASE)
-        )
-    return bool(_FIRST_PERSON.search(answer))
 
 
 def _apart(asked: Subject, other: Subject) -> Subject:

@@ -12,7 +12,8 @@ fit the other's question better (a swap), in meaning and in words, are misplaced
 from __future__ import annotations
 
 from ..analysis import Reader
-from ..analysis.relevance import SEMANTIC_CHARS, about_them, answer_terms, lexical_fit
+from ..analysis.question_forms import about_them
+from ..analysis.relevance import SEMANTIC_CHARS, answer_terms, lexical_fit
 from ..analysis.text import clean_text
 
 # How much better each answer of the run must fit its neighbour's question than its own
