@@ -39,17 +39,14 @@ def read_jsonl(path: str) -> list[tuple[int, Any | None, str | None]]:
 
     An empty file (nothing but whitespace) is an InputError that says so.
     """
+    stdin = path == "-"
     try:
         # utf-8-sig: a byte-order mark (Notepad, Excel exports) is not part of the first line.
-        if path == "-":
-            data = sys.stdin.buffer.read()
-            text = data.decode("utf-8-sig", errors="replace")
-        else:
-            text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
+        data = sys.stdin.buffer.read() if stdin else Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if path == "-":
-        path = "standard input"
+    text = data.decode("utf-8-sig", errors="replace")
+    path = "standard input" if stdin else path
     # JSONL lines end at "\n" (or "\r\n") only: U+2028 or U+0085 inside a string is legal JSON,
     # and str.splitlines() would cut the line there.
     lines = [line.removesuffix("\r") for line in text.split("\n")]

@@ -109,7 +109,7 @@ def _score_chunk(
     for i, neighbour in shifted_rows(reader, rows).items():
         # on topic until now, or off topic already (then the feedback gains the question it
         # seems to answer); a retold, empty or noisy answer keeps what it was flagged for
-        if out[i].get("on_topic") or set(out[i].get("flags", ())) & _OTHER_FAULTS == set():
+        if not _OTHER_FAULTS.intersection(out[i].get("flags", ())):
             out[i] = _score_row(
                 *chunk[i],
                 max_chars=max_chars,
